@@ -1,0 +1,143 @@
+import { PassThrough, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Docker from 'dockerode';
+import { sleep } from '../common/sleep.ts';
+import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
+import type { ContainerRuntime, ContainerSummary, ExecOptions, ExecResult, ProjectResources } from './container-runtime.ts';
+import { DockerStreamDemuxer } from './docker-stream-demuxer.ts';
+
+const projectLabel = 'com.docker.compose.project';
+const serviceLabel = 'com.docker.compose.service';
+/** Collected exec output is capped; larger outputs must be streamed through ExecOptions.stdout. */
+const collectLimitBytes = 4 * 1024 * 1024;
+
+export class DockerodeRuntime implements ContainerRuntime {
+  constructor(private readonly docker: Docker) {}
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      const where = describeEndpoint(this.docker);
+      throw new DockerUnavailableError(
+        `The Docker engine at ${where} did not answer (${errorText(error)}). Start it (for example ` +
+          '`sudo systemctl start docker`, or `dockerd &` on a machine without systemd), check DOCKER_HOST, and run again.',
+        error,
+      );
+    }
+  }
+
+  async imageExists(name: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(name).inspect();
+      return true;
+    } catch (error) {
+      if (statusCode(error) === 404) return false;
+      throw error;
+    }
+  }
+
+  async findServiceContainer(project: string, service: string): Promise<ContainerSummary | undefined> {
+    const found = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${projectLabel}=${project}`, `${serviceLabel}=${service}`] },
+    });
+    // Prefer a running container when compose left an old one behind.
+    const chosen = found.find((container) => container.State === 'running') ?? found[0];
+    return chosen ? this.inspect(chosen.Id) : undefined;
+  }
+
+  async inspect(containerId: string): Promise<ContainerSummary> {
+    const info = await this.docker.getContainer(containerId).inspect();
+    const publishedPorts: Record<string, number> = {};
+    for (const [port, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
+      const hostPort = bindings?.[0]?.HostPort;
+      if (hostPort) publishedPorts[port] = Number(hostPort);
+    }
+    return {
+      id: info.Id,
+      name: info.Name.replace(/^\//, ''),
+      state: info.State.Status,
+      health: info.State.Health?.Status,
+      publishedPorts,
+    };
+  }
+
+  async exec(containerId: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const exec = await this.docker.getContainer(containerId).exec({
+      Cmd: [...command],
+      AttachStdout: true,
+      AttachStderr: true,
+      // A TTY would corrupt binary output such as a pg_dump archive.
+      Tty: false,
+      ...(options.user ? { User: options.user } : {}),
+      ...(options.env ? { Env: [...options.env] } : {}),
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const stdout = options.stdout ? undefined : new Collector();
+    const stderr = new Collector();
+    await pipeline(stream, new DockerStreamDemuxer(options.stdout ?? stdout!.sink, stderr.sink));
+    // The exit code appears only in inspect, and only once the process has finished.
+    for (let tries = 0; ; tries += 1) {
+      const state = await exec.inspect();
+      if (!state.Running && state.ExitCode !== null) {
+        return { exitCode: state.ExitCode, stdout: stdout?.text() ?? '', stderr: stderr.text() };
+      }
+      if (tries > 100) throw new Error(`exec of ${command[0]} in ${containerId.slice(0, 12)} finished its output but never reported an exit code`);
+      await sleep(50);
+    }
+  }
+
+  async logs(containerId: string, tailLines: number): Promise<string> {
+    const buffer = await this.docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: tailLines, follow: false });
+    const out = new Collector();
+    const source = new PassThrough();
+    source.end(buffer);
+    await pipeline(source, new DockerStreamDemuxer(out.sink, out.sink));
+    return out.text();
+  }
+
+  async projectResources(project: string): Promise<ProjectResources> {
+    const filters = { label: [`${projectLabel}=${project}`] };
+    const [containers, networks, volumes] = await Promise.all([
+      this.docker.listContainers({ all: true, filters }),
+      this.docker.listNetworks({ filters }),
+      this.docker.listVolumes({ filters }),
+    ]);
+    return {
+      containers: containers.map((container) => container.Names[0]?.replace(/^\//, '') ?? container.Id),
+      networks: networks.map((network) => network.Name),
+      volumes: (volumes.Volumes ?? []).map((volume) => volume.Name),
+    };
+  }
+}
+
+/** Collects a bounded amount of text from a stream, keeping the end (where errors are). */
+class Collector {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  readonly sink: Writable = new PassThrough().on('data', (chunk: Buffer) => {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > collectLimitBytes && this.chunks.length > 1) this.size -= this.chunks.shift()!.length;
+  });
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+function describeEndpoint(docker: Docker): string {
+  const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown };
+  if (typeof modem.socketPath === 'string') return `unix://${modem.socketPath}`;
+  if (typeof modem.host === 'string') return `${modem.host}:${String(modem.port ?? '')}`;
+  return 'the default socket';
+}
+
+function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'statusCode' in error ? Number(error.statusCode) : undefined;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // better-sqlite3 is a native addon: separate processes keep it out of worker threads.
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 300_000,
+    reporters: ['default'],
+  },
+});
