@@ -1,0 +1,19 @@
+import type { Config } from '../config/config.ts';
+import type { ComposeStack } from '../docker/compose-stack.ts';
+import type { TaskRunOptions } from './run-tasks.ts';
+import type { ConfirmIo } from './confirm.ts';
+
+/** What every command gets from the composition root (src/cli.ts): real clients, built once. */
+export interface CliContext {
+  /** The process environment: handed to config loading and nowhere else. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly projectDir: () => string;
+  /** Loads and validates `.env.<environment>` plus overrides. */
+  readonly config: (environment: string) => Config;
+  /** Checks the engine and compose, and returns the environment's stack. */
+  readonly stack: (config: Config) => Promise<ComposeStack>;
+  readonly tasks: TaskRunOptions;
+  readonly confirmIo: ConfirmIo;
+  /** Writes one line of the command's result to stdout. */
+  readonly out: (line: string) => void;
+}

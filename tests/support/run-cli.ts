@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface CliResult {
+  readonly exitCode: number | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the dbops CLI the way a user does (node bin/dbops.js), from the repository root. */
+export async function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+  const result = await execa('node', [path.join(repoRoot, 'bin/dbops.js'), ...args], {
+    cwd: repoRoot,
+    env,
+    extendEnv: true,
+    reject: false,
+    stdin: 'ignore',
+  });
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
