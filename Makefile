@@ -15,8 +15,8 @@ test:                ## typecheck and run every test (end-to-end ones on the Doc
 offline-images:      ## build the local stand-ins for the postgres and node images
 	npx tsx scripts/offline-images.ts
 
-sample:              ## generate data/api_sessions.db (SESSIONS=1000 sessions, 10 messages each)
-	npx dbops sample --out data/api_sessions.db --sessions $(SESSIONS)
+sample:              ## generate data/api_sessions.db unless it exists (SESSIONS=1000 sessions, 10 messages each)
+	npx dbops sample --out data/api_sessions.db --sessions $(SESSIONS) --if-missing
 
 up-dev:              ## start the development stack and wait until it is healthy
 	npx dbops up --env development

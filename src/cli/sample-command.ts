@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { generateSample } from '../sample/generate-sample.ts';
@@ -13,9 +14,15 @@ export function registerSampleCommand(program: Command, cli: CliContext): void {
     .option('--messages-per-session <n>', 'average messages per session (total is exact)', toInteger, 10)
     .option('--seed <n>', 'seed: the same seed gives the same database', toInteger, 42)
     .option('--force', 'replace the file if it exists', false)
-    .action((options: { out: string; sessions: number; messagesPerSession: number; seed: number; force: boolean }) => {
+    .option('--if-missing', 'keep an existing file and only report it', false)
+    .action((options: { out: string; sessions: number; messagesPerSession: number; seed: number; force: boolean; ifMissing: boolean }) => {
+      const out = path.resolve(cli.projectDir(), options.out);
+      if (options.ifMissing && existsSync(out)) {
+        cli.out(`Kept the existing ${out} (remove it, or pass --force instead of --if-missing, to generate a new one).`);
+        return;
+      }
       const summary = generateSample({
-        out: path.resolve(cli.projectDir(), options.out),
+        out,
         sessions: options.sessions,
         messagesPerSession: options.messagesPerSession,
         seed: options.seed,

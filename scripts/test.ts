@@ -1,0 +1,39 @@
+/**
+ * `make test`: typecheck, then every test. When a Docker engine answers and no images were chosen,
+ * the offline stand-in images are built (or reused) and selected, so end-to-end tests never pull.
+ * With CI set, an engine that does not answer is a failure, not a reason to skip.
+ *
+ *   npx tsx scripts/test.ts [vitest arguments...]
+ */
+import process from 'node:process';
+import { $ } from 'zx';
+
+const offline = { POSTGRES_IMAGE: 'dbops-offline/postgres:15', NODE_IMAGE: 'dbops-offline/node:20' };
+
+async function main(args: readonly string[]): Promise<number> {
+  const run = $({ stdio: 'inherit', nothrow: true, verbose: false });
+  for (const project of ['tsconfig.json', 'deployment/api/tsconfig.json']) {
+    const typecheck = await run`npx tsc --noEmit -p ${project}`;
+    if (typecheck.exitCode !== 0) return typecheck.exitCode ?? 1;
+  }
+
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const engine = await $({ quiet: true, nothrow: true })`docker info --format {{.ServerVersion}}`;
+  if (engine.exitCode === 0) {
+    if (!env.POSTGRES_IMAGE && !env.NODE_IMAGE) {
+      const built = await run`npx tsx scripts/offline-images.ts`;
+      if (built.exitCode !== 0) return built.exitCode ?? 1;
+      Object.assign(env, offline);
+    }
+    console.log(`Docker engine ${engine.stdout.trim()}; images ${env.POSTGRES_IMAGE} and ${env.NODE_IMAGE}.`);
+  } else if (env.CI) {
+    console.error('CI is set but the Docker engine does not answer (`docker info` failed): end-to-end tests cannot run. Start dockerd first.');
+    return 1;
+  } else {
+    console.warn('No Docker engine answers: end-to-end tests will be skipped. Start dockerd (see README, "Tests") to run them.');
+  }
+  const tests = await $({ stdio: 'inherit', nothrow: true, verbose: false, env })`npx vitest run ${args}`;
+  return tests.exitCode ?? 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));
