@@ -1,7 +1,8 @@
 # Every target is one line into the dbops CLI or a script: the logic lives in src/ and scripts/.
 SESSIONS ?= 1000
+ENV ?= development
 
-.PHONY: help install test offline-images sample up-dev down-dev up-prod down-prod
+.PHONY: help install test offline-images sample up-dev down-dev up-prod down-prod migrate-dev migrate-prod rollback-dev rollback-prod backup restore bench-backup bench
 
 help:                ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -29,3 +30,30 @@ up-prod:             ## start the production stack and wait until it is healthy
 
 down-prod:           ## stop the production stack (data volume kept)
 	npx dbops down --env production
+
+backup:              ## back up PostgreSQL of ENV (development) into BACKUP_DIR, verified, with retention
+	npx dbops backup --env $(ENV)
+
+# FILE reaches the CLI through the environment, unexpanded, and the shell quotes it: names with
+# spaces, quotes, $ or ; are one argument and never run as commands.
+restore: export DBOPS_RESTORE_FILE = $(value FILE)
+restore:             ## restore FILE=path into ENV (development): checked, safety backup, swapped in
+	npx dbops restore --env $(ENV) -- "$$DBOPS_RESTORE_FILE"
+
+bench-backup:        ## compare dbops backup/restore with plain docker exec pg_dump/pg_restore on a throwaway stack
+	npx tsx scripts/bench-backup.ts
+
+migrate-dev: sample  ## move the dev api from SQLite to PostgreSQL (generates the sample database first if missing)
+	npx dbops migrate --env development
+
+migrate-prod:        ## move the production api to PostgreSQL (asks for confirmation)
+	npx dbops migrate --env production
+
+rollback-dev:        ## point the dev api back at SQLite
+	npx dbops rollback --env development
+
+rollback-prod:       ## point the production api back at SQLite (asks for confirmation)
+	npx dbops rollback --env production
+
+bench:               ## benchmark dbops transfer against pgloader and sqlite3|psql (1M messages)
+	npx tsx scripts/bench-transfer.ts

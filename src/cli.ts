@@ -2,9 +2,13 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import Docker from 'dockerode';
 import type { CliContext } from './cli/cli-context.ts';
+import { takeSafetyBackup } from './backup/safety-backup.ts';
+import { registerBackupCommands } from './cli/backup-commands.ts';
 import { describeError } from './cli/describe-error.ts';
 import { registerSampleCommand } from './cli/sample-command.ts';
+import { registerMigrateCommands } from './cli/migrate-commands.ts';
 import { registerStackCommands } from './cli/stack-commands.ts';
+import { registerTransferCommands } from './cli/transfer-commands.ts';
 import { parseEnvironment } from './config/environment.ts';
 import { loadConfig } from './config/load-config.ts';
 import { ComposeCli, detectCompose } from './docker/compose-cli.ts';
@@ -12,6 +16,8 @@ import { composeEnvironment } from './docker/compose-environment.ts';
 import { ComposeStack } from './docker/compose-stack.ts';
 import { DockerodeRuntime } from './docker/dockerode-runtime.ts';
 import { ExitCode } from './errors/exit-codes.ts';
+import { transferEngineMover } from './migrate/transfer-engine-mover.ts';
+import { connectPg } from './postgres/pg-connection.ts';
 import { ExecaCommandRunner } from './process/execa-command-runner.ts';
 
 interface GlobalOptions {
@@ -34,7 +40,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     env,
     projectDir,
     config: (environment) => loadConfig({ environment: parseEnvironment(environment), rootDir: projectDir(), env }),
-    stack: async (config) => {
+    stack: async (config, options = {}) => {
       const runtime = new DockerodeRuntime(new Docker());
       await runtime.ping();
       const compose = new ComposeCli(runner, await detectCompose(runner), {
@@ -43,14 +49,20 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         env: composeEnvironment(config),
       });
       await compose.validate();
-      return new ComposeStack({ config, runtime, compose, fetch, readiness: { timeoutMs: 120_000, maxDelayMs: 2000 } });
+      return new ComposeStack({ config, runtime, compose, fetch, readiness: { timeoutMs: options.readyTimeoutMs ?? 120_000, maxDelayMs: 2000 } });
     },
+    connectPostgres: connectPg,
+    mover: transferEngineMover({ connect: connectPg }),
+    safetyBackup: async (stack) => (await takeSafetyBackup(stack, 'pre-migrate', () => undefined)).archive,
     tasks: { renderer: 'default' },
     confirmIo: { input: process.stdin, output: process.stderr },
     out: (line) => process.stdout.write(`${line}\n`),
   };
   registerSampleCommand(program, cli);
   registerStackCommands(program, cli);
+  registerTransferCommands(program, cli);
+  registerMigrateCommands(program, cli);
+  registerBackupCommands(program, cli);
 
   try {
     await program.parseAsync([...argv]);

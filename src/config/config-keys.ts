@@ -32,6 +32,9 @@ export const configKeys = Object.freeze({
   NODE_IMAGE: nonEmpty,
 });
 
+/** Written by `dbops migrate`, read by `dbops rollback`: the DATABASE_URL before the switch. */
+export const previousDatabaseUrlKey = 'DBOPS_PREVIOUS_DATABASE_URL';
+
 export type ConfigKey = keyof typeof configKeys;
 
 export const configKeyNames = Object.freeze(Object.keys(configKeys) as ConfigKey[]);

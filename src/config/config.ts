@@ -20,6 +20,8 @@ export interface Config {
   readonly composeProject: string;
   /** The api's DATABASE_URL, as seen inside the api container. */
   readonly databaseUrl: string;
+  /** The DATABASE_URL before `dbops migrate` switched it, when a migration can be rolled back. */
+  readonly previousDatabaseUrl: string | undefined;
   /** Absolute host path of the application's SQLite file. */
   readonly sqlitePath: string;
   readonly postgres: PostgresSettings;

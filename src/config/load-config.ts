@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'dotenv';
 import { ConfigError } from '../errors/config-error.ts';
 import type { Config } from './config.ts';
-import { configKeyNames, configKeys, type ConfigKey } from './config-keys.ts';
+import { configKeyNames, configKeys, previousDatabaseUrlKey, type ConfigKey } from './config-keys.ts';
 import { shortName, type Environment } from './environment.ts';
 import { isPlaceholderSecret } from './placeholder-secret.ts';
 
@@ -36,11 +36,13 @@ export function loadConfig({ environment, rootDir, env }: LoadConfigOptions): Co
     );
   }
   const raw = new Map<ConfigKey, RawValue>();
+  let previousDatabaseUrl: string | undefined;
   const layer = (values: Readonly<Record<string, string | undefined>>, source: string): void => {
     for (const key of configKeyNames) {
       const value = values[key];
       if (value !== undefined) raw.set(key, { value, source });
     }
+    previousDatabaseUrl = values[previousDatabaseUrlKey] ?? previousDatabaseUrl;
   };
   layer(parse(readFileSync(envFile)), envFileName);
   const localFileName = `${envFileName}.local`;
@@ -84,6 +86,7 @@ export function loadConfig({ environment, rootDir, env }: LoadConfigOptions): Co
     composeFile: path.join(rootDir, 'deployment', `docker-compose.${shortName(environment)}.yml`),
     composeProject: value('COMPOSE_PROJECT_NAME'),
     databaseUrl,
+    previousDatabaseUrl: previousDatabaseUrl || undefined,
     sqlitePath,
     postgres: {
       host: value('POSTGRES_HOST'),

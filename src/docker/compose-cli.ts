@@ -32,6 +32,8 @@ export interface ComposeProject {
 
 export interface ComposeCommandOptions {
   readonly onLine?: (line: string) => void;
+  /** Variables to change for this one command, e.g. the api's DATABASE_URL during a switch. */
+  readonly envOverrides?: Readonly<Record<string, string>>;
 }
 
 /** Runs compose commands for one project. Fails with CommandFailedError naming the step. */
@@ -47,10 +49,11 @@ export class ComposeCli {
     return this.compose('Checking the compose file', ['config', '--quiet'], 'Fix the compose file or the variable it names.');
   }
 
-  up(services: readonly string[], options: ComposeCommandOptions & { build?: boolean; recreate?: boolean } = {}): Promise<RunResult> {
+  up(services: readonly string[], options: ComposeCommandOptions & { build?: boolean; recreate?: boolean; noDeps?: boolean } = {}): Promise<RunResult> {
     const args = ['up', '--detach'];
     if (options.build) args.push('--build');
     if (options.recreate) args.push('--force-recreate');
+    if (options.noDeps) args.push('--no-deps');
     return this.compose(
       `Starting ${services.join(', ') || 'the stack'}`,
       [...args, ...services],
@@ -73,7 +76,7 @@ export class ComposeCli {
   private async compose(step: string, args: readonly string[], fix: string, options: ComposeCommandOptions = {}): Promise<RunResult> {
     const fullArgs = [...this.flavour.prefix, '--file', this.target.file, '--project-name', this.target.project, ...args];
     const result = await this.runner.run(this.flavour.file, fullArgs, {
-      env: this.target.env,
+      env: { ...this.target.env, ...options.envOverrides },
       ...(options.onLine ? { onLine: options.onLine } : {}),
     });
     if (result.exitCode !== 0) {

@@ -32,8 +32,23 @@ export class ComposeStack {
     await this.deps.compose.up(services, { build: services.includes('api'), ...(onLine ? { onLine } : {}) });
   }
 
+  /** The engine client, for work inside the stack's containers (exec). */
+  get runtime(): ContainerRuntime {
+    return this.deps.runtime;
+  }
+
+  /** Stops services without removing them (their containers and volumes stay). */
+  async stop(services: readonly ServiceName[], onLine?: (line: string) => void): Promise<void> {
+    await this.deps.compose.stop(services, onLine ? { onLine } : {});
+  }
+
+  /** The service's container if compose made one, running or not. */
+  find(service: ServiceName): Promise<ContainerSummary | undefined> {
+    return this.deps.runtime.findServiceContainer(this.deps.config.composeProject, service);
+  }
+
   async container(service: ServiceName): Promise<ContainerSummary> {
-    const found = await this.deps.runtime.findServiceContainer(this.deps.config.composeProject, service);
+    const found = await this.find(service);
     if (!found) {
       throw new DockerUnavailableError(
         `No ${service} container of compose project "${this.deps.config.composeProject}" exists. ` +
@@ -65,6 +80,26 @@ export class ComposeStack {
     const baseUrl = `http://127.0.0.1:${await this.publishedPort('api', '8000/tcp')}`;
     const result = await waitForApi(this.deps.runtime, this.deps.fetch, { containerId: container.id, baseUrl }, this.deps.readiness);
     return { ...result, baseUrl };
+  }
+
+  /**
+   * Recreates the api alone with this DATABASE_URL (compose only passes a changed environment to a
+   * new container), leaving postgres running.
+   */
+  async startApi(databaseUrl: string, onLine?: (line: string) => void): Promise<void> {
+    await this.deps.compose.up(['api'], {
+      recreate: true,
+      noDeps: true,
+      envOverrides: { DATABASE_URL: databaseUrl },
+      ...(onLine ? { onLine } : {}),
+    });
+  }
+
+  /** Stops the api so nothing writes to the source while it is copied. Returns whether it was running. */
+  async stopApi(onLine?: (line: string) => void): Promise<boolean> {
+    if ((await this.find('api'))?.state !== 'running') return false;
+    await this.stop(['api'], onLine);
+    return true;
   }
 
   async remove(options: { volumes: boolean; onLine?: (line: string) => void }): Promise<void> {

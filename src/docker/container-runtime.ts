@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 export interface ContainerSummary {
   readonly id: string;
@@ -15,8 +15,16 @@ export interface ExecOptions {
   readonly user?: string;
   /** KEY=value pairs; the way to hand a secret to an exec without putting it in the command line. */
   readonly env?: readonly string[];
-  /** Stream stdout here (with backpressure) instead of collecting it. */
+  /** Stream stdout here (with backpressure) instead of collecting it. Not ended by exec. */
   readonly stdout?: Writable;
+  /** Also copy stderr here as it arrives (for progress); it is still collected for the result. Not ended by exec. */
+  readonly stderr?: Writable;
+  /**
+   * Feed this to the command's stdin, then close only the write side so the command sees EOF and
+   * its remaining output still arrives. If the command exits before reading everything, the exit
+   * code and stderr are reported, not the broken pipe.
+   */
+  readonly stdin?: Readable;
 }
 
 export interface ExecResult {

@@ -1,4 +1,5 @@
-import { PassThrough, type Writable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { sleep } from '../common/sleep.ts';
@@ -64,8 +65,10 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async exec(containerId: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const withStdin = options.stdin !== undefined;
     const exec = await this.docker.getContainer(containerId).exec({
       Cmd: [...command],
+      AttachStdin: withStdin,
       AttachStdout: true,
       AttachStderr: true,
       // A TTY would corrupt binary output such as a pg_dump archive.
@@ -73,14 +76,33 @@ export class DockerodeRuntime implements ContainerRuntime {
       ...(options.user ? { User: options.user } : {}),
       ...(options.env ? { Env: [...options.env] } : {}),
     });
-    const stream = await exec.start({ hijack: true, stdin: false });
+    const stream = await exec.start({ hijack: true, stdin: withStdin });
     const stdout = options.stdout ? undefined : new Collector();
     const stderr = new Collector();
-    await pipeline(stream, new DockerStreamDemuxer(options.stdout ?? stdout!.sink, stderr.sink));
+    const stderrTarget = options.stderr ? new Tee([stderr.sink, options.stderr]) : stderr.sink;
+    const feeding = options.stdin ? feedStdin(options.stdin, stream) : Promise.resolve(undefined);
+    let outputError: unknown;
+    try {
+      await pipeline(stream, new DockerStreamDemuxer(options.stdout ?? stdout!.sink, stderrTarget));
+    } catch (error) {
+      outputError = error;
+    } finally {
+      // Output is over: a command that stopped reading early must not leave the input open.
+      options.stdin?.destroy();
+    }
+    const stdinError = await feeding;
+    // A write into a connection the command already closed breaks the whole socket; then the exit
+    // code below says what happened. Any other broken output is an error of its own.
+    if (outputError !== undefined && stdinError === undefined) throw outputError;
     // The exit code appears only in inspect, and only once the process has finished.
     for (let tries = 0; ; tries += 1) {
       const state = await exec.inspect();
       if (!state.Running && state.ExitCode !== null) {
+        if (stdinError && state.ExitCode === 0) {
+          throw new Error(`exec of ${command[0]} in ${containerId.slice(0, 12)} exited 0 but its input could not be delivered: ${stdinError.message}`, {
+            cause: stdinError,
+          });
+        }
         return { exitCode: state.ExitCode, stdout: stdout?.text() ?? '', stderr: stderr.text() };
       }
       if (tries > 100) throw new Error(`exec of ${command[0]} in ${containerId.slice(0, 12)} finished its output but never reported an exit code`);
@@ -109,6 +131,61 @@ export class DockerodeRuntime implements ContainerRuntime {
       networks: networks.map((network) => network.Name),
       volumes: (volumes.Volumes ?? []).map((volume) => volume.Name),
     };
+  }
+}
+
+/**
+ * Copies `source` into the hijacked exec connection with backpressure, then ends only its write
+ * side (a half-close), so the command sees EOF while its output keeps arriving. Returns the error
+ * instead of throwing: when the command exits early, its exit code says more than the broken pipe.
+ */
+async function feedStdin(source: Readable, connection: Duplex): Promise<Error | undefined> {
+  try {
+    for await (const chunk of source) {
+      if (connection.destroyed || connection.writableEnded) throw new Error('the command closed its input before reading all of it');
+      if (!connection.write(chunk)) await drained(connection);
+    }
+    connection.end();
+    return undefined;
+  } catch (error) {
+    source.destroy();
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function drained(stream: Duplex): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      stream.off('error', onError);
+    };
+    const onDrain = () => {
+      cleanup();
+      resolve();
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('the command closed its input before reading all of it'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    stream.on('drain', onDrain).on('close', onClose).on('error', onError);
+  });
+}
+
+/** Writes every chunk to all targets, acknowledging it only when each accepted it (backpressure). */
+class Tee extends Writable {
+  constructor(private readonly targets: readonly Writable[]) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    Promise.all(this.targets.map((target) => (target.write(chunk) ? undefined : once(target, 'drain'))))
+      .then(() => callback())
+      .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
   }
 }
 

@@ -1,0 +1,163 @@
+import { Readable, type Writable } from 'node:stream';
+import type { ContainerRuntime, ExecResult } from '../docker/container-runtime.ts';
+import { CommandFailedError } from '../errors/command-failed-error.ts';
+import { sortTables, type TableRows } from './table-rows.ts';
+
+export interface ContainerPostgresTarget {
+  readonly containerId: string;
+  readonly containerName: string;
+  readonly user: string;
+  /** Handed to the exec's environment (PGPASSWORD), never to its command line. */
+  readonly password: string;
+  /** The application's database. */
+  readonly database: string;
+}
+
+const fieldSeparator = '\u001f';
+const recordSeparator = '\u001e';
+const maintenanceDatabase = 'postgres';
+
+const rowCountsSql = `
+SELECT n.nspname, c.relname,
+  (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'r'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+  -- Tables that belong to an extension are not dumped with their data by default.
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY 1, 2;
+`;
+
+/**
+ * PostgreSQL as dbops reaches it for backups and restores: psql, pg_dump and pg_restore run inside
+ * the postgres container (docker exec, no TTY), so client and server versions always match. Names
+ * reach SQL only as psql variables quoted by the server (%I, %L), never by string concatenation.
+ */
+export class ContainerPostgres {
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    readonly target: ContainerPostgresTarget,
+  ) {}
+
+  /** Runs a psql script (fed on stdin) against `database`; returns its unaligned output as rows of fields. */
+  async psql(step: string, database: string, script: string, variables: Readonly<Record<string, string>> = {}): Promise<string[][]> {
+    const command = [
+      'psql', '-X', '-q', '--no-password', '-v', 'ON_ERROR_STOP=1', '-A', '-t',
+      '-F', fieldSeparator, '-R', recordSeparator,
+      '-U', this.target.user, '-d', database,
+      ...Object.entries(variables).flatMap(([name, value]) => ['-v', `${name}=${value}`]),
+      '-f', '-',
+    ];
+    const result = await this.exec(command, { stdin: Readable.from([Buffer.from(script)]) });
+    this.check(step, `psql -d ${database}`, result, 'Check the PostgreSQL log (`docker logs ' + this.target.containerName + '`).');
+    return result.stdout
+      .split(recordSeparator)
+      .map((record) => record.replace(/\n$/, ''))
+      .filter((record) => record.length > 0)
+      .map((record) => record.split(fieldSeparator));
+  }
+
+  async serverVersion(): Promise<{ text: string; major: number }> {
+    const [row] = await this.psql('Reading the server version', this.target.database, "SELECT current_setting('server_version'), current_setting('server_version_num');");
+    const text = row?.[0] ?? '';
+    return { text, major: Math.floor(Number(row?.[1] ?? 0) / 10_000) };
+  }
+
+  /** `pg_dump --version` of the container, e.g. "pg_dump (PostgreSQL) 16.4". */
+  async toolVersion(tool: 'pg_dump' | 'pg_restore'): Promise<string> {
+    const result = await this.exec([tool, '--version']);
+    this.check(`Reading the ${tool} version`, `${tool} --version`, result, `Check that ${tool} is installed in the postgres image.`);
+    return result.stdout.trim();
+  }
+
+  async databaseExists(database: string): Promise<boolean> {
+    const rows = await this.psql('Looking up a database', maintenanceDatabase, "SELECT 1 FROM pg_database WHERE datname = :'db';", { db: database });
+    return rows.length > 0;
+  }
+
+  /** Exact rows per ordinary table (extension tables excluded), as pg_dump would dump them. */
+  async tableRowCounts(database: string): Promise<TableRows[]> {
+    const rows = await this.psql(`Counting rows in ${database}`, database, rowCountsSql);
+    return sortTables(rows.map(([schema, name, count]) => ({ schema: schema ?? '', name: name ?? '', rows: Number(count) })));
+  }
+
+  /** Streams `pg_dump -Fc` of the application database into `out`; verbose progress goes to `progress`. */
+  dump(out: Writable, progress: Writable): Promise<ExecResult> {
+    return this.exec(
+      ['pg_dump', '--format=custom', '--verbose', '--no-password', '--lock-wait-timeout=60000', '-U', this.target.user, '-d', this.target.database],
+      { stdout: out, stderr: progress },
+    );
+  }
+
+  /** Reads a whole archive from `input` and writes the SQL script it holds to `out` (`pg_restore -f -`). */
+  readArchive(input: Readable, out: Writable, progress: Writable): Promise<ExecResult> {
+    return this.exec(['pg_restore', '--verbose', '--file=-'], { stdin: input, stdout: out, stderr: progress });
+  }
+
+  /** Restores an archive from `input` into an existing, empty database. */
+  restoreInto(database: string, input: Readable, progress: Writable): Promise<ExecResult> {
+    return this.exec(
+      ['pg_restore', '--verbose', '--no-owner', '--no-privileges', '--exit-on-error', '--no-password', '-U', this.target.user, '-d', database],
+      { stdin: input, stderr: progress },
+    );
+  }
+
+  /** Creates an empty database with the encoding and locale of `like` (or the defaults when `like` does not exist). */
+  async createDatabaseLike(database: string, like: string): Promise<void> {
+    await this.psql(`Creating database ${database}`, maintenanceDatabase, `
+SELECT format('CREATE DATABASE %I WITH TEMPLATE template0 OWNER %I ENCODING %L LC_COLLATE %L LC_CTYPE %L',
+  :'db', :'owner', pg_encoding_to_char(encoding), datcollate, datctype)
+FROM pg_database WHERE datname = :'like'
+\\gexec
+SELECT format('CREATE DATABASE %I WITH TEMPLATE template0 OWNER %I', :'db', :'owner')
+WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')
+\\gexec
+`, { db: database, owner: this.target.user, like });
+  }
+
+  async dropDatabase(database: string): Promise<void> {
+    await this.psql(`Dropping database ${database}`, maintenanceDatabase, `
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();
+SELECT format('DROP DATABASE IF EXISTS %I', :'db')
+\\gexec
+`, { db: database });
+  }
+
+  /** Ends every session connected to `database`; returns how many there were. */
+  async terminateConnections(database: string): Promise<number> {
+    const rows = await this.psql(`Ending connections to ${database}`, maintenanceDatabase,
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();", { db: database });
+    return Number(rows[0]?.[0] ?? 0);
+  }
+
+  /**
+   * In one transaction: `live` becomes `retired` (when it exists) and `replacement` becomes `live`.
+   * Either both renames happen or neither. Sessions on either database are ended first; the rename
+   * itself waits a few seconds for them to go.
+   */
+  async swapDatabases(live: string, replacement: string, retired: string): Promise<void> {
+    await this.psql(`Renaming ${replacement} to ${live}`, maintenanceDatabase, `
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname IN (:'live', :'replacement') AND pid <> pg_backend_pid();
+BEGIN;
+SELECT format('ALTER DATABASE %I RENAME TO %I', :'live', :'retired') WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'live')
+\\gexec
+SELECT format('ALTER DATABASE %I RENAME TO %I', :'replacement', :'live')
+\\gexec
+COMMIT;
+`, { live, replacement, retired });
+  }
+
+  async analyze(database: string): Promise<void> {
+    await this.psql(`ANALYZE ${database}`, database, 'ANALYZE;');
+  }
+
+  private exec(command: string[], options: Parameters<ContainerRuntime['exec']>[2] = {}): Promise<ExecResult> {
+    return this.runtime.exec(this.target.containerId, command, { ...options, env: [`PGPASSWORD=${this.target.password}`] });
+  }
+
+  private check(step: string, command: string, result: ExecResult, fix: string): void {
+    if (result.exitCode !== 0) throw new CommandFailedError(step, `docker exec ${this.target.containerName} ${command}`, result.exitCode, result.stderr, fix);
+  }
+}

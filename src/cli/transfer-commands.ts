@@ -1,0 +1,101 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { connectPg } from '../postgres/pg-connection.ts';
+import type { ConnectPostgres } from '../postgres/postgres-connection.ts';
+import { transferTasks, verifyTasks, type TransferContext } from '../tasks/transfer-tasks.ts';
+import { assertTransferSucceeded } from '../transfer/transfer-database.ts';
+import type { IfExistsMode, InvalidTextMode, TransferOptions } from '../transfer/transfer-options.ts';
+import { formatSummary } from '../transfer/transfer-report.ts';
+import type { IdentifierMode } from '../transfer/identifier-mapper.ts';
+import type { CliContext } from './cli-context.ts';
+import { runTasks } from './run-tasks.ts';
+
+interface TransferCommandOptions {
+  sqlite: string;
+  postgres: string;
+  schema: string;
+  ifExists: IfExistsMode;
+  identifiers: IdentifierMode;
+  invalidText: InvalidTextMode;
+  report?: string;
+  tables?: string[];
+  excludeTables?: string[];
+  verify: boolean;
+  parallel: number;
+}
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const positive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError(`"${value}" is not a whole number from 1 to 16.`);
+  return n;
+};
+
+/** `transfer` and `verify`: SQLite to PostgreSQL, proven equal. */
+export function registerTransferCommands(program: Command, cli: CliContext, connect: ConnectPostgres = connectPg): void {
+  const common = (command: Command) =>
+    command
+      .requiredOption('--sqlite <path>', 'the SQLite database file (opened read-only)')
+      .requiredOption('--postgres <url>', 'target, e.g. postgresql://user:password@127.0.0.1:5432/db (the password is never printed)')
+      .option('--schema <name>', 'target schema', 'public')
+      .addOption(new Option('--identifiers <mode>', 'lower-case names, or keep their case').choices(['lower', 'preserve']).default('lower'))
+      .addOption(new Option('--invalid-text <mode>', 'text with NUL bytes or invalid UTF-8: refuse the table, load the column as bytea, or replace the bad bytes').choices(['fail', 'bytea', 'replace']).default('fail'))
+      .option('--tables <names>', 'only these tables (comma-separated SQLite names)', list)
+      .option('--exclude-tables <names>', 'all tables but these (comma-separated)', list)
+      .option('--report <file>', 'write the full report as JSON')
+      .option('--parallel <n>', 'PostgreSQL connections for loading and index builds', positive, 2);
+
+  common(program.command('transfer').description('copy a SQLite database into PostgreSQL: schema, rows, keys, indexes, foreign keys, views; then verify'))
+    .addOption(new Option('--if-exists <mode>', 'when the tables exist: refuse, replace them, or finish an interrupted transfer').choices(['fail', 'truncate', 'resume']).default('fail'))
+    .option('--no-verify', 'skip the row count and digest comparison (not recommended)')
+    .action(async (options: TransferCommandOptions) => {
+      const ctx = await run(cli, transferTasks(toTransferOptions(cli, options), { connect }));
+      await finish(cli, ctx, options.report);
+    });
+
+  common(program.command('verify').description('compare a finished copy with its SQLite source: row counts and content digests of every table')).action(
+    async (options: TransferCommandOptions) => {
+      const ctx = await run(cli, verifyTasks(toTransferOptions(cli, { ...options, ifExists: 'resume', verify: true }), { connect }));
+      await finish(cli, ctx, options.report);
+    },
+  );
+}
+
+function toTransferOptions(cli: CliContext, options: TransferCommandOptions): TransferOptions {
+  return {
+    sqlitePath: path.resolve(cli.projectDir(), options.sqlite),
+    postgres: { url: options.postgres },
+    schema: options.schema,
+    ifExists: options.ifExists,
+    identifiers: options.identifiers,
+    invalidText: options.invalidText,
+    ...(options.tables ? { tables: options.tables } : {}),
+    ...(options.excludeTables ? { excludeTables: options.excludeTables } : {}),
+    verify: options.verify,
+    parallel: options.parallel,
+  };
+}
+
+async function run(cli: CliContext, tasks: ReturnType<typeof transferTasks>): Promise<TransferContext> {
+  const ctx: TransferContext = {};
+  try {
+    return await runTasks<TransferContext>(tasks, ctx, cli.tasks);
+  } catch (error) {
+    await ctx.session?.abort();
+    throw error;
+  }
+}
+
+async function finish(cli: CliContext, ctx: TransferContext, reportFile: string | undefined): Promise<void> {
+  const session = ctx.session;
+  if (!session) return;
+  const report = await session.close();
+  for (const line of formatSummary(report)) cli.out(line);
+  if (reportFile) {
+    const file = path.resolve(cli.projectDir(), reportFile);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    cli.out(`Report written to ${file}`);
+  }
+  assertTransferSucceeded(report);
+}

@@ -1,0 +1,51 @@
+import { existsSync, statSync } from 'node:fs';
+import { DbopsError } from '../errors/dbops-error.ts';
+import { ExitCode } from '../errors/exit-codes.ts';
+import { InputError } from '../errors/input-error.ts';
+import { openSqlite, type SqliteDatabase } from './sqlite-database.ts';
+
+/**
+ * Opens the source of a migration read-only, checks it with PRAGMA quick_check and starts a read
+ * transaction, so every later read sees one consistent snapshot even while the application writes.
+ * Close it with `db.close()` (the transaction ends with the connection).
+ */
+export function openSourceDatabase(path: string, open: typeof openSqlite = openSqlite): SqliteDatabase {
+  if (!existsSync(path)) throw new InputError(`The SQLite file ${path} does not exist. Check the path given to --sqlite.`);
+  if (statSync(path).isDirectory()) throw new InputError(`${path} is a directory, not a SQLite file. Give the database file itself to --sqlite.`);
+  let db: SqliteDatabase | undefined;
+  try {
+    db = open(path, { readonly: true, mustExist: true });
+    db.exec('PRAGMA busy_timeout = 10000');
+    const problems = db.prepare('PRAGMA quick_check(20)').all().map((row) => String(Object.values(row)[0]));
+    if (problems.length !== 1 || problems[0] !== 'ok') {
+      throw new InputError(
+        `The SQLite file ${path} is damaged: PRAGMA quick_check reported:\n${problems.map((p) => `  ${p}`).join('\n')}\n` +
+          'Nothing was copied. Restore it from a backup, or try `sqlite3 FILE ".recover"` into a new file and migrate that.',
+      );
+    }
+    db.exec('BEGIN');
+    // The first read takes the snapshot that the whole transfer then sees.
+    db.get('SELECT count(*) AS n FROM sqlite_schema');
+    return db;
+  } catch (error) {
+    db?.close();
+    throw sourceError(path, error);
+  }
+}
+
+/** A driver error on the source file as the paragraph a user needs. */
+export function sourceError(path: string, error: unknown): unknown {
+  if (error instanceof DbopsError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (code.startsWith('SQLITE_NOTADB')) return new InputError(`${path} is not a SQLite database (${message}). Check the path given to --sqlite.`, error);
+  if (code.startsWith('SQLITE_CORRUPT')) return new InputError(`The SQLite file ${path} is corrupt (${message}). Nothing was copied. Restore it from a backup, or recover it with sqlite3's .recover.`, error);
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new DbopsError(
+      `The SQLite file ${path} is locked by another process (${message}), and stayed locked for 10 s. Stop the application (or wait for its write to finish) and run again.`,
+      { exitCode: ExitCode.locked, cause: error },
+    );
+  }
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES') return new InputError(`Cannot open the SQLite file ${path} (${message}). Check that it is readable by this user.`, error);
+  return error;
+}

@@ -1,0 +1,151 @@
+import { canonicalNumeric } from './numeric-text.ts';
+
+/**
+ * JSON text exactly as PostgreSQL prints it back from `jsonb`: keys de-duplicated (last wins) and
+ * sorted by length then bytes, `", "` and `": "` separators, numbers as numeric text. dbops sends
+ * this form, so the digest of what it sent equals the digest of what the server holds. Returns
+ * undefined for text jsonb refuses (invalid JSON, `\u0000`, lone surrogates).
+ */
+export function jsonbText(json: string): string | undefined {
+  const parser = new Parser(json);
+  try {
+    parser.space();
+    const out = parser.value();
+    parser.space();
+    return parser.done() ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+class Parser {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  done(): boolean {
+    return this.i === this.s.length;
+  }
+
+  space(): void {
+    while (this.i < this.s.length && ' \t\n\r'.includes(this.s[this.i] as string)) this.i += 1;
+  }
+
+  value(): string {
+    const c = this.s[this.i];
+    if (c === '{') return this.object();
+    if (c === '[') return this.array();
+    if (c === '"') return quote(this.string());
+    for (const literal of ['true', 'false', 'null']) {
+      if (this.s.startsWith(literal, this.i)) {
+        this.i += literal.length;
+        return literal;
+      }
+    }
+    const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(this.s.slice(this.i, this.i + 400));
+    if (!match) throw new Error('bad JSON');
+    this.i += match[0].length;
+    const number = canonicalNumeric(match[0]);
+    if (number === undefined) throw new Error('bad number');
+    return number;
+  }
+
+  private object(): string {
+    this.i += 1;
+    const entries = new Map<string, string>();
+    this.space();
+    if (this.s[this.i] === '}') {
+      this.i += 1;
+      return '{}';
+    }
+    for (;;) {
+      this.space();
+      if (this.s[this.i] !== '"') throw new Error('bad key');
+      const key = this.string();
+      this.space();
+      if (this.s[this.i] !== ':') throw new Error('bad object');
+      this.i += 1;
+      this.space();
+      entries.delete(key);
+      entries.set(key, this.value());
+      this.space();
+      const c = this.s[this.i];
+      this.i += 1;
+      if (c === '}') break;
+      if (c !== ',') throw new Error('bad object');
+    }
+    const keys = [...entries.keys()].map((key) => ({ key, bytes: Buffer.from(key, 'utf8') }));
+    keys.sort((a, b) => a.bytes.length - b.bytes.length || Buffer.compare(a.bytes, b.bytes));
+    return `{${keys.map(({ key }) => `${quote(key)}: ${entries.get(key) ?? ''}`).join(', ')}}`;
+  }
+
+  private array(): string {
+    this.i += 1;
+    const items: string[] = [];
+    this.space();
+    if (this.s[this.i] === ']') {
+      this.i += 1;
+      return '[]';
+    }
+    for (;;) {
+      this.space();
+      items.push(this.value());
+      this.space();
+      const c = this.s[this.i];
+      this.i += 1;
+      if (c === ']') break;
+      if (c !== ',') throw new Error('bad array');
+    }
+    return `[${items.join(', ')}]`;
+  }
+
+  private string(): string {
+    this.i += 1;
+    let out = '';
+    for (;;) {
+      const c = this.s[this.i];
+      if (c === undefined) throw new Error('unterminated string');
+      this.i += 1;
+      if (c === '"') return out;
+      if (c < ' ') throw new Error('control character in string');
+      if (c !== '\\') {
+        out += c;
+        continue;
+      }
+      const e = this.s[this.i];
+      this.i += 1;
+      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+      if (e !== undefined && e in simple) {
+        out += simple[e];
+        continue;
+      }
+      if (e !== 'u') throw new Error('bad escape');
+      const code = this.hex4();
+      if (code === 0) throw new Error('\\u0000 is refused by jsonb');
+      if (code >= 0xd800 && code <= 0xdbff) {
+        if (this.s[this.i] !== '\\' || this.s[this.i + 1] !== 'u') throw new Error('lone surrogate');
+        this.i += 2;
+        const low = this.hex4();
+        if (low < 0xdc00 || low > 0xdfff) throw new Error('lone surrogate');
+        out += String.fromCharCode(code, low);
+      } else if (code >= 0xdc00 && code <= 0xdfff) {
+        throw new Error('lone surrogate');
+      } else {
+        out += String.fromCharCode(code);
+      }
+    }
+  }
+
+  private hex4(): number {
+    const hex = this.s.slice(this.i, this.i + 4);
+    if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new Error('bad \\u escape');
+    this.i += 4;
+    return parseInt(hex, 16);
+  }
+}
+
+const escapes: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function quote(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return `"${text.replace(/["\\\u0000-\u001f]/g, (c) => escapes[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+}

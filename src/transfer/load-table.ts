@@ -1,0 +1,125 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { PostgresConnection } from '../postgres/postgres-connection.ts';
+import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
+import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
+import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
+import { CopyTextWriter } from './copy-text-writer.ts';
+import type { ValueProblem } from './encode-value.ts';
+import { TableDigest } from './table-digest.ts';
+import { describeKey, encodeRow, readTableRows, type RowColumn, type RowOrder } from './table-rows.ts';
+
+/** A row changed under --invalid-text replace. */
+export interface ReplacedValue {
+  readonly table: string;
+  readonly column: string;
+  readonly row: string;
+  readonly problem: string;
+}
+
+/** A value stopped the load of a table: the caller widens the column, or reports the table as failed. */
+export class ValueProblemError extends Error {
+  constructor(
+    readonly table: string,
+    readonly columnIndex: number,
+    readonly column: string,
+    readonly row: string,
+    readonly problem: ValueProblem,
+  ) {
+    super(`table "${table}", column "${column}", ${row}: ${describeProblem(problem)}`);
+  }
+}
+
+export function describeProblem(problem: ValueProblem): string {
+  if (problem.type === 'nul') return 'text holds a NUL byte, which PostgreSQL text cannot store';
+  if (problem.type === 'utf8') return 'text is not valid UTF-8, which PostgreSQL text cannot store';
+  return problem.reason;
+}
+
+export interface LoadTableInput {
+  readonly db: SqliteDatabase;
+  readonly connection: PostgresConnection;
+  readonly schema: string;
+  readonly table: SqliteTable;
+  readonly target: string;
+  readonly columns: readonly RowColumn[];
+  readonly order: RowOrder;
+  readonly utf8: boolean;
+  readonly replaceInvalid: boolean;
+  readonly onRows: (rowsDone: number) => void;
+}
+
+export interface LoadTableResult {
+  readonly rows: number;
+  readonly digest: string;
+  readonly replaced: ReplacedValue[];
+}
+
+const chunkBytes = 1 << 20;
+
+/**
+ * Streams one table into PostgreSQL with COPY inside one transaction (TRUNCATE first, so COPY can
+ * FREEZE the rows and a failed load leaves the table empty). Waits for the server whenever its
+ * buffer is full, so memory stays at one batch of rows plus about two 1 MiB chunks. Computes the
+ * table's digest over exactly the bytes sent.
+ */
+export async function loadTable(input: LoadTableInput): Promise<LoadTableResult> {
+  const { connection, table, columns, order } = input;
+  const qualified = qualifiedName(input.schema, input.target);
+  const digest = new TableDigest(order.ordered);
+  const replaced: ReplacedValue[] = [];
+  const writer = new CopyTextWriter(chunkBytes);
+  let copy: NodeJS.WritableStream & { destroy(error?: Error): void } | undefined;
+  let done: Promise<void> | undefined;
+  await connection.query('BEGIN');
+  try {
+    await connection.query(`TRUNCATE ${qualified}`);
+    copy = connection.copyFrom(`COPY ${qualified} (${columns.map((c) => quoteIdentifier(c.target)).join(', ')}) FROM STDIN (FREEZE)`);
+    done = finished(copy);
+    // Keep the rejection handled until it is awaited below.
+    done.catch(() => undefined);
+    let rows = 0;
+    let pendingRows = 0;
+    const offset = order.key.length;
+    for (const batch of readTableRows(input.db, table, columns, order, input.utf8)) {
+      for (const row of batch) {
+        const mark = writer.length;
+        const problem = encodeRow(writer, row, offset, columns, input.replaceInvalid, (i, p) => {
+          if (replaced.length < 100_000) replaced.push({ table: table.name, column: columns[i]?.source ?? '', row: describeKey(order, row), problem: describeProblem(p) });
+        });
+        if (problem) {
+          const column = columns[problem.columnIndex] as RowColumn;
+          throw new ValueProblemError(table.name, problem.columnIndex, column.source, describeKey(order, row), problem.problem);
+        }
+        if (!order.ordered) digest.addRow(writer.since(mark));
+        rows += 1;
+        pendingRows += 1;
+      }
+      if (writer.length >= chunkBytes) {
+        await send(copy, writer.take(), digest, pendingRows);
+        pendingRows = 0;
+        input.onRows(rows);
+      }
+    }
+    if (writer.length > 0) await send(copy, writer.take(), digest, pendingRows);
+    copy.end();
+    await done;
+    copy = undefined;
+    await connection.query('COMMIT');
+    input.onRows(rows);
+    return { rows, digest: digest.value(), replaced };
+  } catch (error) {
+    if (copy) {
+      // Abandon the COPY (the server gets CopyFail) so the connection can roll back.
+      copy.destroy(error instanceof Error ? error : new Error(String(error)));
+      await done?.catch(() => undefined);
+    }
+    await connection.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function send(copy: NodeJS.WritableStream, chunk: Buffer, digest: TableDigest, rows: number): Promise<void> {
+  if (digest.ordered) digest.addChunk(chunk, rows);
+  if (!copy.write(chunk)) await once(copy, 'drain');
+}

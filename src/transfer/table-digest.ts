@@ -1,0 +1,61 @@
+import { createHash, type Hash } from 'node:crypto';
+
+/**
+ * A digest of a table's rows as COPY text. Ordered tables (read by key on both sides) hash the byte
+ * stream; others add up a hash per row, so the order rows come in does not matter.
+ */
+export class TableDigest {
+  private readonly stream: Hash | undefined;
+  private sum = 0n;
+  rows = 0;
+
+  constructor(readonly ordered: boolean) {
+    this.stream = ordered ? createHash('md5') : undefined;
+  }
+
+  /** Ordered tables: a chunk of whole rows, in order. */
+  addChunk(chunk: Buffer, rows: number): void {
+    this.stream?.update(chunk);
+    this.rows += rows;
+  }
+
+  /** Unordered tables: one row, with its newline. */
+  addRow(row: Buffer): void {
+    const hash = createHash('md5').update(row).digest();
+    this.sum = (this.sum + hash.readBigUInt64BE(0)) & 0xffffffffffffffffn;
+    this.rows += 1;
+  }
+
+  value(): string {
+    return this.stream ? this.stream.digest('hex') : this.sum.toString(16).padStart(16, '0');
+  }
+}
+
+/** Splits COPY text into rows (each ends with a newline; newlines inside values are escaped). */
+export class CopyLineSplitter {
+  private carry: Buffer = Buffer.alloc(0);
+
+  *push(chunk: Buffer): Generator<Buffer> {
+    let data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const end = data.indexOf(10, start);
+      if (end === -1) break;
+      yield data.subarray(start, end + 1);
+      start = end + 1;
+    }
+    this.carry = Buffer.from(data.subarray(start));
+    data = Buffer.alloc(0);
+  }
+
+  get rest(): number {
+    return this.carry.length;
+  }
+}
+
+/** Number of newlines in a chunk: its rows. */
+export function countRows(chunk: Buffer): number {
+  let count = 0;
+  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count += 1;
+  return count;
+}

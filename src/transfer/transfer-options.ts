@@ -1,0 +1,55 @@
+import type { PostgresTarget } from '../postgres/postgres-connection.ts';
+import type { IdentifierMode } from './identifier-mapper.ts';
+
+export type IfExistsMode = 'fail' | 'truncate' | 'resume';
+export type InvalidTextMode = 'fail' | 'bytea' | 'replace';
+
+export interface TransferProgress {
+  /** The SQLite table name. */
+  readonly table: string;
+  readonly rowsDone: number;
+  readonly rowsTotal: number;
+  readonly rowsPerSecond: number;
+}
+
+export interface TransferOptions {
+  readonly sqlitePath: string;
+  readonly postgres: PostgresTarget;
+  /** Target schema, created when missing. Default `public`. */
+  readonly schema?: string;
+  /** What to do when the target already holds the tables: refuse (default), empty them, or finish an interrupted run. */
+  readonly ifExists?: IfExistsMode;
+  readonly identifiers?: IdentifierMode;
+  /** Text with a NUL byte or invalid UTF-8: refuse the table (default), load the column as bytea, or replace the bad bytes. */
+  readonly invalidText?: InvalidTextMode;
+  /** Only these SQLite tables (names as in SQLite). */
+  readonly tables?: readonly string[];
+  readonly excludeTables?: readonly string[];
+  /** Compare row counts and content digests after loading. Default true. */
+  readonly verify?: boolean;
+  /** Connections used for loading and index builds. Default 2. */
+  readonly parallel?: number;
+  readonly onProgress?: (progress: TransferProgress) => void;
+}
+
+export interface ResolvedTransferOptions extends Required<Omit<TransferOptions, 'tables' | 'excludeTables' | 'onProgress'>> {
+  readonly tables: readonly string[] | undefined;
+  readonly excludeTables: readonly string[];
+  readonly onProgress: (progress: TransferProgress) => void;
+}
+
+export function resolveTransferOptions(options: TransferOptions): ResolvedTransferOptions {
+  return Object.freeze({
+    sqlitePath: options.sqlitePath,
+    postgres: options.postgres,
+    schema: options.schema ?? 'public',
+    ifExists: options.ifExists ?? 'fail',
+    identifiers: options.identifiers ?? 'lower',
+    invalidText: options.invalidText ?? 'fail',
+    tables: options.tables,
+    excludeTables: options.excludeTables ?? [],
+    verify: options.verify ?? true,
+    parallel: Math.max(1, options.parallel ?? 2),
+    onProgress: options.onProgress ?? (() => undefined),
+  });
+}

@@ -1,0 +1,479 @@
+import { DbopsError } from '../errors/dbops-error.ts';
+import { ExitCode } from '../errors/exit-codes.ts';
+import { describeLocation } from '../errors/transfer-error.ts';
+import { describeTarget, type ConnectPostgres, type PostgresConnection } from '../postgres/postgres-connection.ts';
+import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
+import { openSourceDatabase, sourceError } from '../sqlite/open-source-database.ts';
+import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
+import { readSqliteSchema, type SqliteSchema } from '../sqlite/sqlite-schema.ts';
+import { readColumnStats } from './column-stats.ts';
+import { wantsDateStats, wantsJsonStats } from './infer-column-type.ts';
+import { describeProblem, loadTable, ValueProblemError } from './load-table.ts';
+import { rowOrder, type RowColumn, type RowOrder } from './table-rows.ts';
+import { numericType, targetType, targetTypeFromPostgres } from './target-type.ts';
+import { resolveTransferOptions, type ResolvedTransferOptions, type TransferOptions } from './transfer-options.ts';
+import { createTableSql, planTransfer, replanDefault, selectTables, sequenceSql, type PlannedTable, type SchemaStep, type TableStats, type TransferPlan } from './transfer-plan.ts';
+import type { TableReport, TransferReport } from './transfer-report.ts';
+import { firstDifference, postgresDigest, postgresRowsSql, sqliteDigest } from './verify-table.ts';
+
+export interface TransferDeps {
+  readonly connect: ConnectPostgres;
+  readonly openSource?: (path: string) => SqliteDatabase;
+  readonly now?: () => number;
+}
+
+interface TableState {
+  readonly plan: PlannedTable;
+  readonly report: TableReport;
+  columns: RowColumn[];
+  order: RowOrder;
+  /** Created by this run: dbops may drop and re-create it to widen a column. */
+  createdHere: boolean;
+  /** Existed before this run (resume keeps it). */
+  existed: boolean;
+}
+
+interface PgError {
+  readonly code?: string;
+  readonly message: string;
+}
+
+const pgError = (error: unknown): PgError =>
+  typeof error === 'object' && error !== null && 'message' in error ? (error as PgError) : { message: String(error) };
+
+/**
+ * One transfer or verification, phase by phase (the listr2 tasks call one phase each; the library
+ * functions call them in order). Holds the source snapshot and the PostgreSQL connections.
+ */
+export class TransferSession {
+  readonly options: ResolvedTransferOptions;
+  readonly report: TransferReport;
+  private readonly states: TableState[] = [];
+  private readonly now: () => number;
+
+  private constructor(
+    options: ResolvedTransferOptions,
+    private readonly db: SqliteDatabase,
+    readonly schema: SqliteSchema,
+    readonly plan: TransferPlan,
+    private readonly stats: ReadonlyMap<string, TableStats>,
+    private readonly connections: PostgresConnection[],
+    command: 'transfer' | 'verify',
+    now: () => number,
+    private readonly started: number,
+  ) {
+    this.options = options;
+    this.now = now;
+    this.report = {
+      command,
+      source: options.sqlitePath,
+      target: describeTarget(options.postgres),
+      schema: options.schema,
+      startedAt: new Date(now()).toISOString(),
+      durationMs: 0,
+      phases: [],
+      tables: [],
+      widenedColumns: [],
+      warnings: [],
+      untranslatable: [...plan.untranslatable],
+      orphans: [],
+      replaced: [],
+      failures: [],
+      verification: null,
+      ok: false,
+    };
+  }
+
+  /** Opens and checks the source, reads its schema and values, plans the target, connects. */
+  static async prepare(input: TransferOptions, deps: TransferDeps, command: 'transfer' | 'verify'): Promise<TransferSession> {
+    const options = resolveTransferOptions(input);
+    const now = deps.now ?? Date.now;
+    const started = now();
+    const db = (deps.openSource ?? openSourceDatabase)(options.sqlitePath);
+    const connections: PostgresConnection[] = [];
+    try {
+      let schema: SqliteSchema;
+      const stats = new Map<string, TableStats>();
+      try {
+        schema = readSqliteSchema(db);
+        for (const table of selectTables(schema, options.tables, options.excludeTables)) {
+          const requests = table.columns.map((c) => ({ name: c.name, dates: wantsDateStats(c.declaredType), json: wantsJsonStats(c.declaredType) }));
+          stats.set(table.name, readColumnStats(db, table.name, requests));
+        }
+      } catch (error) {
+        throw sourceError(options.sqlitePath, error);
+      }
+      const tables = selectTables(schema, options.tables, options.excludeTables);
+      const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
+      for (let i = 0; i < options.parallel; i += 1) connections.push(await deps.connect(options.postgres));
+      const session = new TransferSession(options, db, schema, plan, stats, connections, command, now, started);
+      for (const table of plan.tables) {
+        for (const column of table.columns) {
+          if (column.widened) session.report.widenedColumns.push({ table: table.source.name, column: column.source, type: column.type.sql, reason: column.widened });
+        }
+      }
+      return session;
+    } catch (error) {
+      db.close();
+      await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
+      throw error;
+    }
+  }
+
+  /** Runs one phase and records how long it took. */
+  async phase<T>(name: string, run: () => Promise<T>): Promise<T> {
+    const started = this.now();
+    try {
+      return await run();
+    } finally {
+      this.report.phases.push({ name, durationMs: this.now() - started });
+    }
+  }
+
+  private get main(): PostgresConnection {
+    return this.connections[0] as PostgresConnection;
+  }
+
+  /** Creates the schema and the tables (per --if-exists), then reads back every column's type. */
+  async createTables(): Promise<void> {
+    const { schema, ifExists } = this.options;
+    await this.main.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+    const existing = await this.relations();
+    const ours = [...this.plan.tables.map((t) => t.target), ...this.plan.views.map((v) => v.targetName)];
+    const clashes = ours.filter((name) => existing.has(name));
+    if (clashes.length > 0 && ifExists === 'fail') {
+      throw new DbopsError(
+        `The PostgreSQL schema "${schema}" at ${this.report.target} already has ${clashes.length} of the relations this transfer creates: ${clashes.slice(0, 10).join(', ')}${clashes.length > 10 ? ', ...' : ''}. ` +
+          'Nothing was changed. Use --if-exists truncate to replace them with the SQLite data, --if-exists resume to finish an interrupted transfer, or --schema to load elsewhere.',
+        { exitCode: ExitCode.refused },
+      );
+    }
+    if (clashes.length > 0 && ifExists === 'truncate') {
+      const views = this.plan.views.map((v) => v.targetName).filter((n) => existing.get(n) === 'v');
+      if (views.length > 0) await this.main.query(`DROP VIEW IF EXISTS ${views.map((v) => qualifiedName(schema, v)).join(', ')}`);
+      const tables = this.plan.tables.map((t) => t.target).filter((n) => existing.get(n) === 'r');
+      if (tables.length > 0) await this.main.query(`DROP TABLE ${tables.map((t) => qualifiedName(schema, t)).join(', ')}`);
+      for (const name of [...views, ...tables]) existing.delete(name);
+    }
+    for (const table of this.plan.tables) {
+      const existed = existing.has(table.target);
+      if (!existed) await this.main.query(createTableSql(schema, table));
+      const stats = this.stats.get(table.source.name) as TableStats;
+      this.states.push({
+        plan: table,
+        report: { table: table.source.name, target: table.target, sourceRows: table.rows, rows: 0, status: 'pending', durationMs: 0, rowsPerSecond: 0 },
+        columns: [],
+        order: rowOrder(table.source, table.columns, stats.columns, table.rows),
+        createdHere: !existed,
+        existed,
+      });
+    }
+    this.report.tables.push(...this.states.map((s) => s.report));
+    await this.bindColumns();
+  }
+
+  /** For verify: the tables must exist already; their column types come from PostgreSQL. */
+  async bindExistingTables(): Promise<void> {
+    const existing = await this.relations();
+    for (const table of this.plan.tables) {
+      const stats = this.stats.get(table.source.name) as TableStats;
+      const state: TableState = {
+        plan: table,
+        report: { table: table.source.name, target: table.target, sourceRows: table.rows, rows: 0, status: 'pending', durationMs: 0, rowsPerSecond: 0 },
+        columns: [],
+        order: rowOrder(table.source, table.columns, stats.columns, table.rows),
+        createdHere: false,
+        existed: existing.get(table.target) === 'r',
+      };
+      if (!state.existed) {
+        state.report.status = 'failed';
+        this.report.failures.push({ table: table.source.name, message: `table "${table.source.name}" is missing in PostgreSQL (expected ${qualifiedName(this.options.schema, table.target)})` });
+      } else {
+        state.report.status = 'already complete';
+      }
+      this.states.push(state);
+    }
+    this.report.tables.push(...this.states.map((s) => s.report));
+    await this.bindColumns();
+  }
+
+  private async relations(): Promise<Map<string, string>> {
+    const result = await this.main.query<{ relname: string; relkind: string }>(
+      'SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1',
+      [this.options.schema],
+    );
+    return new Map(result.rows.map((r) => [r.relname, r.relkind]));
+  }
+
+  /** Takes each column's type from PostgreSQL, so existing tables (resume, verify) are read as they are. */
+  private async bindColumns(): Promise<void> {
+    const result = await this.main.query<{ relname: string; attname: string; type: string }>(
+      `SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped AND c.relname = ANY($2)`,
+      [this.options.schema, this.states.map((s) => s.plan.target)],
+    );
+    for (const state of this.states) {
+      if (state.report.status === 'failed') continue;
+      const types = new Map(result.rows.filter((r) => r.relname === state.plan.target).map((r) => [r.attname, r.type]));
+      const columns: RowColumn[] = [];
+      for (const column of state.plan.columns) {
+        const formatted = types.get(column.target);
+        const type = formatted === undefined ? undefined : targetTypeFromPostgres(formatted);
+        if (type === undefined) {
+          this.fail(state, {
+            table: state.plan.source.name,
+            column: column.source,
+            message:
+              `${describeLocation({ table: state.plan.source.name, column: column.source })}: the existing PostgreSQL table ${qualifiedName(this.options.schema, state.plan.target)} ` +
+              (formatted === undefined ? `has no column "${column.target}".` : `has it as ${formatted}, which dbops cannot load exactly.`) +
+              ' Drop the table (or use --if-exists truncate) so dbops creates it.',
+          });
+          break;
+        }
+        column.type = type;
+        columns.push(column);
+      }
+      state.columns = columns;
+      const stats = this.stats.get(state.plan.source.name) as TableStats;
+      state.order = rowOrder(state.plan.source, columns, stats.columns, state.plan.rows);
+    }
+  }
+
+  private fail(state: TableState, failure: { table: string; column?: string; row?: string; message: string }): void {
+    state.report.status = 'failed';
+    this.report.failures.push(failure);
+  }
+
+  /** Copies every table, several at once (one connection each), widening a column and retrying when a value needs it. */
+  async loadTables(): Promise<void> {
+    const queue = [...this.states].filter((s) => s.report.status === 'pending').sort((a, b) => b.plan.rows - a.plan.rows);
+    await Promise.all(
+      this.connections.map(async (connection) => {
+        for (let state = queue.shift(); state; state = queue.shift()) await this.loadOne(connection, state);
+      }),
+    );
+  }
+
+  private async loadOne(connection: PostgresConnection, state: TableState): Promise<void> {
+    const { plan, report } = state;
+    const qualified = qualifiedName(this.options.schema, plan.target);
+    if (state.existed && this.options.ifExists === 'resume') {
+      const count = await connection.query<{ n: string }>(`SELECT count(*) AS n FROM ${qualified}`);
+      if (Number(count.rows[0]?.n) === plan.rows) {
+        report.status = 'already complete';
+        report.rows = plan.rows;
+        return;
+      }
+      // Reloading a table that foreign keys point at: drop them, the finishing phase adds them again.
+      for (const fk of this.plan.foreignKeys.filter((f) => f.table === plan.source.name || f.foreignKey?.parent === qualified)) {
+        const child = this.plan.tables.find((t) => t.source.name === fk.table);
+        if (child) await connection.query(`ALTER TABLE ${qualifiedName(this.options.schema, child.target)} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(fk.targetName)}`);
+      }
+    }
+    const started = this.now();
+    for (let attempt = 0; attempt <= plan.columns.length * 2; attempt += 1) {
+      try {
+        const result = await loadTable({
+          db: this.db,
+          connection,
+          schema: this.options.schema,
+          table: plan.source,
+          target: plan.target,
+          columns: state.columns,
+          order: state.order,
+          utf8: this.schema.encoding.toUpperCase() === 'UTF-8',
+          replaceInvalid: this.options.invalidText === 'replace',
+          onRows: (rowsDone) => {
+            const seconds = Math.max(0.001, (this.now() - started) / 1000);
+            this.options.onProgress({ table: plan.source.name, rowsDone, rowsTotal: plan.rows, rowsPerSecond: rowsDone / seconds });
+          },
+        });
+        report.rows = result.rows;
+        report.sourceDigest = result.digest;
+        report.status = 'loaded';
+        report.durationMs = this.now() - started;
+        report.rowsPerSecond = result.rows / Math.max(0.001, report.durationMs / 1000);
+        this.report.replaced.push(...result.replaced);
+        return;
+      } catch (error) {
+        if (!(error instanceof ValueProblemError)) {
+          if (error instanceof DbopsError) throw error;
+          this.fail(state, { table: plan.source.name, message: `table "${plan.source.name}": PostgreSQL refused the data: ${pgError(error).message}` });
+          return;
+        }
+        if (!(await this.widen(connection, state, error))) return;
+      }
+    }
+  }
+
+  /** Widens the column a value did not fit and re-creates the (empty) table; false when the table fails instead. */
+  private async widen(connection: PostgresConnection, state: TableState, error: ValueProblemError): Promise<boolean> {
+    const { plan } = state;
+    const column = plan.columns.find((c) => c.source === error.column);
+    const invalidText = error.problem.type !== 'convert';
+    const location = { table: plan.source.name, column: error.column, rowid: error.row };
+    if (!column || !state.createdHere || (invalidText && this.options.invalidText !== 'bytea')) {
+      const fix = invalidText
+        ? 'The table was not loaded. Run again with --invalid-text bytea to load the column as bytea, or --invalid-text replace to replace the bad bytes (each changed row is listed in the report).'
+        : 'The table was not loaded: the existing PostgreSQL column cannot hold this value. Use --if-exists truncate so dbops creates the table with a type that can.';
+      this.fail(state, { table: plan.source.name, column: error.column, row: error.row, message: `${error.message.replace(/^table "[^"]*", column "[^"]*", /, `${describeLocation(location)}: `)}. ${fix}` });
+      return false;
+    }
+    const from = column.type.sql;
+    if (invalidText) column.type = targetType('bytea');
+    else if (column.type.kind === 'numeric' && column.type.precision !== undefined) column.type = numericType();
+    else if (column.type.kind === 'double') column.type = numericType();
+    else column.type = targetType('text');
+    const why = invalidText ? `${describeProblem(error.problem)} (${error.row}); loaded as bytea (--invalid-text bytea)` : `${describeProblem(error.problem)} (${error.row}); ${from} widened to ${column.type.sql}`;
+    column.widened = why;
+    const existing = this.report.widenedColumns.findIndex((w) => w.table === plan.source.name && w.column === column.source);
+    const entry = { table: plan.source.name, column: column.source, type: column.type.sql, reason: why };
+    if (existing === -1) this.report.widenedColumns.push(entry);
+    else this.report.widenedColumns[existing] = entry;
+    replanDefault(column, plan.source.name, this.plan.mode, this.report.untranslatable);
+    await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
+    await connection.query(createTableSql(this.options.schema, plan));
+    const stats = this.stats.get(plan.source.name) as TableStats;
+    state.order = rowOrder(plan.source, state.columns, stats.columns, plan.rows);
+    return true;
+  }
+
+  /** After the data: sequences, keys, indexes and checks (in parallel), foreign keys, views. */
+  async finishSchema(): Promise<void> {
+    const loaded = new Set(this.states.filter((s) => s.report.status === 'loaded' || s.report.status === 'already complete').map((s) => s.plan.source.name));
+    const existing = await this.existingNames();
+    for (const state of this.states) {
+      const sql = loaded.has(state.plan.source.name) ? sequenceSql(this.options.schema, state.plan) : undefined;
+      if (sql) await this.main.query(sql);
+    }
+    const skipped = (step: SchemaStep) => {
+      if (existing.has(step.targetName)) return true;
+      if (step.kind !== 'view' && !loaded.has(step.table)) {
+        this.report.untranslatable.push({ kind: step.kind, object: `${step.table}: ${step.name}`, reason: 'not created because the table did not load' });
+        return true;
+      }
+      return false;
+    };
+    const constraints = this.plan.constraints.filter((s) => !skipped(s));
+    // Primary keys first in the queue: the foreign keys below need them.
+    await this.runPool(constraints, async (connection, step) => {
+      try {
+        await connection.query(step.sql);
+      } catch (error) {
+        const e = pgError(error);
+        if (step.kind === 'check' && e.code === '23514') {
+          await connection.query(`${step.sql} NOT VALID`);
+          this.report.warnings.push(`CHECK ${step.name} on "${step.table}" was added NOT VALID: some SQLite rows break it (rows kept).`);
+        } else {
+          this.report.untranslatable.push({ kind: step.kind, object: `${step.table}: ${step.name}`, reason: `PostgreSQL refused it: ${e.message}` });
+        }
+      }
+    });
+    const foreignKeys = this.plan.foreignKeys.filter((s) => !skipped(s) && loaded.has(this.plan.tables.find((t) => qualifiedName(this.options.schema, t.target) === s.foreignKey?.parent)?.source.name ?? ''));
+    await this.runPool(foreignKeys, async (connection, step) => {
+      try {
+        await connection.query(step.sql);
+      } catch (error) {
+        const e = pgError(error);
+        const fk = step.foreignKey;
+        if (e.code !== '23503' || !fk) {
+          this.report.untranslatable.push({ kind: 'foreign key', object: `${step.table} ${step.name}`, reason: `PostgreSQL refused it: ${e.message}` });
+          return;
+        }
+        const notNull = fk.columns.map((c) => `c.${quoteIdentifier(c)} IS NOT NULL`).join(' AND ');
+        const match = fk.columns.map((c, i) => `p.${quoteIdentifier(fk.parentColumns[i] as string)} = c.${quoteIdentifier(c)}`).join(' AND ');
+        const orphans = await connection.query<{ n: string }>(`SELECT count(*) AS n FROM ${fk.child} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${fk.parent} p WHERE ${match})`);
+        await connection.query(`${step.sql} NOT VALID`);
+        this.report.orphans.push({ table: step.table, foreignKey: step.name, constraint: step.targetName, orphanRows: Number(orphans.rows[0]?.n ?? 0) });
+      }
+    });
+    await this.createViews(this.plan.views.filter((v) => !existing.has(v.targetName)));
+  }
+
+  private async existingNames(): Promise<Set<string>> {
+    const result = await this.main.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('i', 'v')
+       UNION SELECT conname FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = $1`,
+      [this.options.schema],
+    );
+    return new Set(result.rows.map((r) => r.name));
+  }
+
+  /** Views in rounds: a view that reads another view waits until that one exists. */
+  private async createViews(views: SchemaStep[]): Promise<void> {
+    await this.main.query(`SET search_path TO ${quoteIdentifier(this.options.schema)}`);
+    let pending = views;
+    const errors = new Map<string, string>();
+    while (pending.length > 0) {
+      const failed: SchemaStep[] = [];
+      for (const view of pending) {
+        try {
+          await this.main.query(view.sql);
+        } catch (error) {
+          errors.set(view.name, pgError(error).message);
+          failed.push(view);
+        }
+      }
+      if (failed.length === pending.length) break;
+      pending = failed;
+    }
+    for (const view of pending) this.report.untranslatable.push({ kind: 'view', object: view.name, reason: `PostgreSQL refused the translated SQL: ${errors.get(view.name) ?? ''}` });
+  }
+
+  private async runPool<T>(items: readonly T[], run: (connection: PostgresConnection, item: T) => Promise<void>): Promise<void> {
+    const queue = [...items];
+    await Promise.all(
+      this.connections.map(async (connection) => {
+        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await run(connection, item);
+      }),
+    );
+  }
+
+  /** Compares every table by row count and content digest, PostgreSQL against SQLite. */
+  async verify(): Promise<void> {
+    const mismatches: { table: string; detail: string }[] = [];
+    const states = this.states.filter((s) => s.report.status === 'loaded' || s.report.status === 'already complete');
+    const utf8 = this.schema.encoding.toUpperCase() === 'UTF-8';
+    const replace = this.options.invalidText === 'replace';
+    await this.runPool(states, async (connection, state) => {
+      const { plan, report } = state;
+      const sql = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, state.order);
+      const target = postgresDigest(connection, sql, state.order.ordered);
+      const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, state.order, utf8, replace).digest;
+      report.sourceDigest = source;
+      const result = await target;
+      if (report.rows === 0) report.rows = result.rows;
+      if (result.rows === plan.rows && result.digest === source) {
+        report.verified = { ok: true, rows: result.rows };
+        return;
+      }
+      const detail =
+        result.rows !== plan.rows
+          ? `SQLite has ${plan.rows} rows, PostgreSQL ${result.rows}`
+          : await firstDifference(this.db, connection, sql, plan.source, state.columns, state.order, utf8, replace);
+      report.verified = { ok: false, rows: result.rows, detail };
+      mismatches.push({ table: plan.source.name, detail });
+    });
+    this.report.verification = { ok: mismatches.length === 0, mismatches };
+  }
+
+  /** Marks the report done and releases the snapshot and connections. */
+  async close(): Promise<TransferReport> {
+    this.report.durationMs = this.now() - this.started;
+    this.report.ok = this.report.failures.length === 0 && (this.report.verification?.ok ?? true);
+    this.db.close();
+    await Promise.all(this.connections.map((c) => c.close().catch(() => undefined)));
+    return this.report;
+  }
+
+  /** Releases everything after an error, without touching the report. */
+  async abort(): Promise<void> {
+    try {
+      this.db.close();
+    } catch {
+      // already closed
+    }
+    await Promise.all(this.connections.map((c) => c.close().catch(() => undefined)));
+  }
+}

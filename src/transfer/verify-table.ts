@@ -1,0 +1,120 @@
+import type { PostgresConnection } from '../postgres/postgres-connection.ts';
+import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
+import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
+import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
+import { CopyTextWriter } from './copy-text-writer.ts';
+import { describeProblem } from './load-table.ts';
+import { CopyLineSplitter, countRows, TableDigest } from './table-digest.ts';
+import { describeKey, encodeRow, readTableRows, type RowColumn, type RowOrder } from './table-rows.ts';
+
+export interface DigestResult {
+  readonly rows: number;
+  readonly digest: string;
+}
+
+/** The query that returns a table from PostgreSQL as exactly the COPY text dbops sent for it. */
+export function postgresRowsSql(schema: string, target: string, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder): string {
+  const select = columns.map((c) => (c.type.kind === 'timestamptz' ? `(${quoteIdentifier(c.target)} AT TIME ZONE 'UTC')` : quoteIdentifier(c.target)));
+  let orderBy = '';
+  if (order.ordered) {
+    const keys = order.key.map((name) => {
+      const column = columns[table.columns.findIndex((c) => c.name === name)] as RowColumn;
+      return column.type.kind === 'text' ? `${quoteIdentifier(column.target)} COLLATE "C"` : quoteIdentifier(column.target);
+    });
+    orderBy = ` ORDER BY ${keys.join(', ')}`;
+  }
+  return `SELECT ${select.join(', ')} FROM ${qualifiedName(schema, target)}${orderBy}`;
+}
+
+/** Row count and digest of a table as PostgreSQL holds it, streamed with COPY TO. */
+export async function postgresDigest(connection: PostgresConnection, sql: string, ordered: boolean): Promise<DigestResult> {
+  const digest = new TableDigest(ordered);
+  const splitter = new CopyLineSplitter();
+  for await (const chunk of connection.copyTo(`COPY (${sql}) TO STDOUT`)) {
+    const buffer = chunk as Buffer;
+    if (ordered) digest.addChunk(buffer, countRows(buffer));
+    else for (const line of splitter.push(buffer)) digest.addRow(line);
+  }
+  return { rows: digest.rows, digest: digest.value() };
+}
+
+/** Row count and digest of a SQLite table encoded as dbops would send it (for verify without a load). */
+export function sqliteDigest(db: SqliteDatabase, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, utf8: boolean, replaceInvalid: boolean): DigestResult {
+  const digest = new TableDigest(order.ordered);
+  const writer = new CopyTextWriter(1 << 20);
+  let pending = 0;
+  for (const batch of readTableRows(db, table, columns, order, utf8)) {
+    for (const row of batch) {
+      const mark = writer.length;
+      const problem = encodeRow(writer, row, order.key.length, columns, replaceInvalid, () => undefined);
+      if (problem) {
+        // A value PostgreSQL cannot hold cannot be equal there: hash a marker so the digests differ.
+        writer.rewind(mark);
+        writer.ascii(`!${describeProblem(problem.problem)}\n`);
+      }
+      if (!order.ordered) digest.addRow(writer.since(mark));
+      pending += 1;
+    }
+    if (writer.length >= 1 << 20) {
+      const chunk = writer.take();
+      if (order.ordered) digest.addChunk(chunk, pending);
+      pending = 0;
+    }
+  }
+  const chunk = writer.take();
+  if (order.ordered) digest.addChunk(chunk, pending);
+  return { rows: digest.rows, digest: digest.value() };
+}
+
+/**
+ * Finds the first row that differs, for the error message: compares row by row in key order
+ * (ordered tables) or as multisets of rows. Runs only after a digest mismatch.
+ */
+export async function firstDifference(
+  db: SqliteDatabase,
+  connection: PostgresConnection,
+  sql: string,
+  table: SqliteTable,
+  columns: readonly RowColumn[],
+  order: RowOrder,
+  utf8: boolean,
+  replaceInvalid: boolean,
+): Promise<string> {
+  const writer = new CopyTextWriter(1 << 16);
+  const sqliteLine = (row: readonly (bigint | number | Buffer | null)[]): string => {
+    writer.rewind(0);
+    const problem = encodeRow(writer, row, order.key.length, columns, replaceInvalid, () => undefined);
+    return problem ? `!${describeProblem(problem.problem)}` : writer.since(0).toString('latin1');
+  };
+  const splitter = new CopyLineSplitter();
+  if (order.ordered) {
+    const sqliteRows = (function* () {
+      for (const batch of readTableRows(db, table, columns, order, utf8)) yield* batch;
+    })();
+    for await (const chunk of connection.copyTo(`COPY (${sql}) TO STDOUT`)) {
+      for (const line of splitter.push(chunk as Buffer)) {
+        const next = sqliteRows.next();
+        if (next.done) return 'PostgreSQL has more rows than SQLite';
+        if (sqliteLine(next.value) !== line.toString('latin1')) return `first differing row: ${describeKey(order, next.value)}`;
+      }
+    }
+    const extra = sqliteRows.next();
+    return extra.done ? 'row counts or bytes differ' : `first row missing in PostgreSQL: ${describeKey(order, extra.value)}`;
+  }
+  const target = new Map<string, number>();
+  for await (const chunk of connection.copyTo(`COPY (${sql}) TO STDOUT`)) {
+    for (const line of splitter.push(chunk as Buffer)) {
+      const key = line.toString('latin1');
+      target.set(key, (target.get(key) ?? 0) + 1);
+    }
+  }
+  for (const batch of readTableRows(db, table, columns, order, utf8)) {
+    for (const row of batch) {
+      const line = sqliteLine(row);
+      const count = target.get(line) ?? 0;
+      if (count === 0) return `first row not found in PostgreSQL: ${describeKey(order, row)}`;
+      target.set(line, count - 1);
+    }
+  }
+  return 'PostgreSQL has rows that are not in SQLite';
+}

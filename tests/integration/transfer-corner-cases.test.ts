@@ -1,0 +1,199 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DbopsError } from '../../src/errors/dbops-error.ts';
+import { ExitCode } from '../../src/errors/exit-codes.ts';
+import { TransferError } from '../../src/errors/transfer-error.ts';
+import { openSqlite } from '../../src/sqlite/sqlite-database.ts';
+import { assertTransferSucceeded } from '../../src/transfer/transfer-database.ts';
+import { runCli } from '../support/run-cli.ts';
+import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { columnsOf, constraintsOf, freshDatabase, indexesOf, query, transfer, verify } from './transfer-fixtures.ts';
+
+/** A database with every corner case the issue lists. */
+function cornerCases(file: string): void {
+  const db = openSqlite(file);
+  db.exec(`
+    PRAGMA foreign_keys = OFF;
+    CREATE TABLE "select" (
+      "Order" INTEGER PRIMARY KEY AUTOINCREMENT,
+      "group name" TEXT NOT NULL DEFAULT 'none',
+      mixed,
+      epoch DATETIME,
+      created DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+      price NUMERIC(10,2),
+      ratio REAL,
+      flag BOOLEAN NOT NULL DEFAULT 1,
+      doc JSON,
+      data BLOB
+    );
+    INSERT INTO "select" ("group name", mixed, epoch, price, ratio, flag, doc, data) VALUES
+      ('a', 1, 1700000000, 0.99, 0.1, 1, '{"b": 1, "a": [1, 2.50]}', X'00FF10'),
+      ('b', 'text', '2024-02-29T12:00:00+01:00', 10, 1e300, 0, '[]', NULL),
+      ('c', 2.5, 1700000000123, NULL, -0.0, 1, NULL, X''),
+      ('tab	and
+newline \\ backslash', X'01', 2460000.5, 3.5, 3.0, 0, '"x"', X'5C4E'),
+      ('e', NULL, NULL, 1, 2, 1, NULL, NULL);
+    DELETE FROM "select" WHERE "Order" = 5;
+    CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
+    CREATE TABLE child (
+      id INTEGER PRIMARY KEY,
+      parent_id INTEGER REFERENCES parent (id) ON DELETE CASCADE,
+      note TEXT,
+      CONSTRAINT short_note CHECK (length(note) < 100)
+    );
+    INSERT INTO parent VALUES (1, 'one'), (2, 'two');
+    INSERT INTO child VALUES (1, 1, 'ok'), (2, 2, NULL), (3, 99, 'orphan'), (4, 98, 'orphan too');
+    CREATE INDEX child_note_partial ON child (note) WHERE note IS NOT NULL;
+    CREATE INDEX child_note_lower ON child (lower(note));
+    CREATE VIEW child_names AS SELECT c.id, p.name FROM child c JOIN parent p ON p.id = c.parent_id;
+    CREATE TABLE pairs (a TEXT NOT NULL, b INTEGER NOT NULL, v TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
+    INSERT INTO pairs VALUES ('x', 1, 'one'), ('x', 2, 'two'), ('é', 1, 'three');
+    CREATE TABLE bad_text (id INTEGER PRIMARY KEY, name TEXT);
+    INSERT INTO bad_text VALUES (1, 'fine'), (2, CAST(X'6100620A' AS TEXT)), (3, CAST(X'66966E' AS TEXT));
+  `);
+  db.close();
+}
+
+describe('generated corner cases', () => {
+  let server: LocalPostgres;
+  let dir: ReturnType<typeof tempDir>;
+  let file: string;
+  let counter = 0;
+  const fresh = () => freshDatabase(server, `corner_${(counter += 1)}`);
+
+  beforeAll(async () => {
+    server = await startLocalPostgres();
+    dir = tempDir('dbops-corner-');
+    file = path.join(dir.path, 'corner.db');
+    cornerCases(file);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    dir?.remove();
+  });
+
+  it('by default refuses only the table with a NUL / bad UTF-8, names table, column and rowid, loads the rest, exits non-zero', async () => {
+    const url = await fresh();
+    const report = await transfer({ sqlitePath: file, postgres: { url } });
+    expect(report.ok).toBe(false);
+    expect(report.failures).toHaveLength(1);
+    expect(report.failures[0]).toMatchObject({ table: 'bad_text', column: 'name', row: 'id=2' });
+    expect(report.failures[0]?.message).toMatch(/NUL.*--invalid-text bytea/);
+    expect(report.tables.filter((t) => t.verified?.ok).map((t) => t.table).sort()).toEqual(['child', 'pairs', 'parent', 'select']);
+    expect(() => assertTransferSucceeded(report)).toThrow(TransferError);
+
+    const cli = await runCli(['transfer', '--sqlite', file, '--postgres', await fresh()]);
+    expect(cli.exitCode).not.toBe(0);
+    expect(cli.stderr).toMatch(/^dbops: table "bad_text", column "name", rowid id=2: /m);
+    expect(cli.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it('types, values, defaults, sequences, orphans, checks, indexes and views behave as specified', async () => {
+    const url = await fresh();
+    const report = await transfer({ sqlitePath: file, postgres: { url }, invalidText: 'bytea' });
+    expect(report.failures).toEqual([]);
+    expect(report.verification?.ok).toBe(true);
+
+    expect(await columnsOf(url, 'select')).toMatchObject({
+      order: ['bigint', false],
+      'group name': ['text', false],
+      mixed: ['bytea', true],
+      epoch: ['timestamp without time zone', true],
+      created: ['timestamp without time zone', false],
+      price: ['numeric(10,2)', true],
+      ratio: ['double precision', true],
+      flag: ['boolean', false],
+      doc: ['jsonb', true],
+      data: ['bytea', true],
+    });
+    expect(report.widenedColumns.map((w) => `${w.table}.${w.column}`).sort()).toEqual(['bad_text.name', 'select.epoch', 'select.mixed']);
+    const rows = await query<Record<string, string | null>>(
+      url,
+      `SELECT "order"::text, "group name", epoch::text, price::text, ratio::text, flag::text, doc::text, encode(data, 'hex') AS data FROM "select" ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { order: '1', 'group name': 'a', epoch: '2023-11-14 22:13:20', price: '0.99', ratio: '0.1', flag: 'true', doc: '{"a": [1, 2.50], "b": 1}', data: '00ff10' },
+      { order: '2', 'group name': 'b', epoch: '2024-02-29 11:00:00', price: '10.00', ratio: '1e+300', flag: 'false', doc: '[]', data: null },
+      { order: '3', 'group name': 'c', epoch: '2023-11-14 22:13:20.123', price: null, ratio: '0', flag: 'true', doc: null, data: '' },
+      { order: '4', 'group name': 'tab\tand\nnewline \\ backslash', epoch: '2023-02-25 00:00:00', price: '3.50', ratio: '3', flag: 'false', doc: '"x"', data: '5c4e' },
+    ]);
+    // The next id is above SQLite's high-water mark (5 was deleted), not max(id)+1 = 5.
+    const [next] = await query<{ order: string; created: string; flag: boolean }>(url, `INSERT INTO "select" DEFAULT VALUES RETURNING "order", created::text, flag`);
+    expect(next).toMatchObject({ order: '6', flag: true });
+    expect(Date.now() - Date.parse(`${next?.created.replace(' ', 'T')}Z`)).toBeLessThan(60_000);
+
+    expect(report.orphans).toEqual([expect.objectContaining({ table: 'child', orphanRows: 2 })]);
+    const childKeys = await constraintsOf(url, 'child');
+    expect(childKeys.find((k) => k.type === 'f')).toMatchObject({ valid: false, definition: expect.stringContaining('ON DELETE CASCADE') });
+    expect(childKeys.find((k) => k.type === 'c')).toMatchObject({ name: 'short_note', valid: true });
+    const indexes = await indexesOf(url, 'child');
+    expect(indexes.child_note_partial).toMatch(/WHERE \(note IS NOT NULL\)/);
+    expect(indexes.child_note_lower).toMatch(/lower\(note\)/);
+    expect(await query(url, 'SELECT * FROM child_names ORDER BY id')).toEqual([{ id: '1', name: 'one' }, { id: '2', name: 'two' }]);
+    expect((await constraintsOf(url, 'pairs')).find((k) => k.type === 'p')?.definition).toBe('PRIMARY KEY (a, b)');
+    expect(await query(url, "SELECT encode(name, 'escape') AS name FROM bad_text ORDER BY id")).toEqual([{ name: 'fine' }, { name: 'a\\000b\n' }, { name: 'f\\226n' }]);
+  }, 60_000);
+
+  it('--invalid-text replace substitutes and lists every changed row', async () => {
+    const url = await fresh();
+    const report = await transfer({ sqlitePath: file, postgres: { url }, invalidText: 'replace' });
+    expect(report.ok).toBe(true);
+    expect(report.replaced.map((r) => `${r.table}.${r.column} ${r.row}`)).toEqual(['bad_text.name id=2', 'bad_text.name id=3']);
+    expect(await query(url, 'SELECT name FROM bad_text ORDER BY id')).toEqual([{ name: 'fine' }, { name: 'a\uFFFDb\n' }, { name: 'f\uFFFDn' }]);
+    expect((await verify({ sqlitePath: file, postgres: { url }, invalidText: 'replace' })).ok).toBe(true);
+  }, 60_000);
+
+  it('--if-exists: fail refuses a non-empty target, truncate replaces, resume finishes a killed run exactly', async () => {
+    const url = await fresh();
+    const options = { sqlitePath: file, postgres: { url }, invalidText: 'bytea' as const };
+    expect((await transfer(options)).ok).toBe(true);
+
+    const refused = await transfer(options).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DbopsError);
+    expect((refused as DbopsError).exitCode).toBe(ExitCode.refused);
+    expect((refused as DbopsError).message).toMatch(/already has .* --if-exists truncate/);
+
+    await query(url, 'INSERT INTO parent VALUES (3, \'extra\')');
+    const truncated = await transfer({ ...options, ifExists: 'truncate' });
+    expect(truncated.ok).toBe(true);
+    expect(await query(url, 'SELECT count(*)::int AS n FROM parent')).toEqual([{ n: 2 }]);
+
+    // What a killed run leaves: some tables complete, one empty (COPY is one transaction), no keys yet.
+    await query(url, 'ALTER TABLE child DROP CONSTRAINT child_parent_id_fkey; TRUNCATE child; DROP INDEX child_note_partial; DROP VIEW child_names');
+    const resumed = await transfer({ ...options, ifExists: 'resume' });
+    expect(resumed.ok).toBe(true);
+    expect(resumed.tables.find((t) => t.table === 'child')?.status).toBe('loaded');
+    expect(resumed.tables.find((t) => t.table === 'parent')?.status).toBe('already complete');
+    expect(Object.keys(await indexesOf(url, 'child'))).toContain('child_note_partial');
+    expect((await constraintsOf(url, 'child')).some((k) => k.type === 'f')).toBe(true);
+    expect((await verify(options)).ok).toBe(true);
+  }, 90_000);
+
+  it('verify names the table and the first differing key when a value changed', async () => {
+    const url = await fresh();
+    const options = { sqlitePath: file, postgres: { url }, invalidText: 'bytea' as const };
+    await transfer(options);
+    await query(url, "UPDATE pairs SET v = 'changed' WHERE a = 'x' AND b = 2");
+    const report = await verify(options);
+    expect(report.verification?.mismatches).toEqual([{ table: 'pairs', detail: 'first differing row: a="x", b=2' }]);
+    const cli = await runCli(['verify', '--sqlite', file, '--postgres', url, '--invalid-text', 'bytea']);
+    expect(cli.exitCode).toBe(ExitCode.verification);
+    expect(cli.stderr).toMatch(/pairs: first differing row: a="x", b=2/);
+  }, 60_000);
+
+  it('gives a one-paragraph error for a missing file, a file that is not SQLite, and an unknown table', async () => {
+    const url = await fresh();
+    const missing = await runCli(['transfer', '--sqlite', path.join(dir.path, 'nope.db'), '--postgres', url]);
+    expect(missing).toMatchObject({ exitCode: ExitCode.input });
+    expect(missing.stderr).toMatch(/^dbops: The SQLite file .*nope\.db does not exist/m);
+    const notSqlite = path.join(dir.path, 'text.db');
+    (await import('node:fs')).writeFileSync(notSqlite, 'just some text, not a database at all '.repeat(200));
+    const wrong = await runCli(['transfer', '--sqlite', notSqlite, '--postgres', url]);
+    expect(wrong.exitCode).toBe(ExitCode.input);
+    expect(wrong.stderr).toMatch(/is not a SQLite database/);
+    const unknown = await runCli(['transfer', '--sqlite', file, '--postgres', url, '--tables', 'nope']);
+    expect(unknown.exitCode).toBe(ExitCode.input);
+    expect(unknown.stderr).toMatch(/no table "nope".*Its tables are: select, parent, child, pairs, bad_text/);
+  }, 60_000);
+});

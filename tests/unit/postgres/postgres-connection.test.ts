@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import { describeTarget } from '../../../src/postgres/postgres-connection.ts';
+
+describe('describeTarget', () => {
+  it.each([
+    [{ url: 'postgresql://app:s3cret@127.0.0.1:5432/appdb' }, 'app@127.0.0.1:5432/appdb'],
+    [{ url: 'postgresql://127.0.0.1/appdb' }, '127.0.0.1/appdb'],
+    [{ host: '127.0.0.1', port: 55432, user: 'app', password: 's3cret', database: 'appdb' }, 'app@127.0.0.1:55432/appdb'],
+    [{ url: 'not a url s3cret' }, 'the given PostgreSQL URL'],
+  ])('shows %o as %s, never the password', (target, shown) => {
+    expect(describeTarget(target)).toBe(shown);
+    expect(describeTarget(target)).not.toContain('s3cret');
+  });
+});
