@@ -9,6 +9,8 @@ export interface SqliteStatement {
   all(...params: readonly SqliteValue[]): Record<string, SqliteValue>[];
   /** Rows as arrays, lazily: the way to read a large table in constant memory. */
   iterateRows(...params: readonly SqliteValue[]): IterableIterator<SqliteValue[]>;
+  /** The first row as an array (no column-name objects), or undefined. */
+  getRow(...params: readonly SqliteValue[]): SqliteValue[] | undefined;
 }
 
 /** The part of better-sqlite3 dbops uses; this file is the only one that imports the driver. */
@@ -49,6 +51,10 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Sqlit
         iterateRows: (...params) => {
           if (!rows) throw new Error(`Statement returns no rows: ${sql}`);
           return rows.iterate(...params);
+        },
+        getRow: (...params) => {
+          if (!rows) throw new Error(`Statement returns no rows: ${sql}`);
+          return rows.get(...params);
         },
       };
     },

@@ -53,6 +53,21 @@ export class CopyTextWriter {
     this.position += this.chunk.write(text, this.position, 'latin1');
   }
 
+  /** Bytes that are COPY text already (a slice of a batch SQLite built). */
+  raw(bytes: Buffer, start = 0, end = bytes.length): void {
+    this.ensure(end - start);
+    this.position += bytes.copy(this.chunk, this.position, start, end);
+  }
+
+  /** A string written as UTF-8, with COPY's escapes (same bytes as `escaped(Buffer.from(text))`, without the copy when it needs none). */
+  escapedText(text: string): boolean {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000\b-\r\\]/.test(text)) return this.escaped(Buffer.from(text, 'utf8'));
+    this.ensure(text.length * 3);
+    this.position += this.chunk.write(text, this.position, 'utf8');
+    return true;
+  }
+
   /** `\\x` and lowercase hex: bytea as PostgreSQL prints it, escaped for COPY. */
   bytea(bytes: Buffer): void {
     this.ensure(3 + bytes.length * 2);

@@ -7,6 +7,57 @@ import { canonicalNumeric } from './numeric-text.ts';
  * undefined for text jsonb refuses (invalid JSON, `\u0000`, lone surrogates).
  */
 export function jsonbText(json: string): string | undefined {
+  return jsonbTextFast(json) ?? jsonbTextParsed(json);
+}
+
+/**
+ * The same text through the engine's JSON.parse, used only where that is provably identical: no
+ * \u escapes (\u0000 and lone surrogates need the full parser's checks), no fractions or exponents and
+ * no integers of 16 digits or more (JSON.parse would round them), ASCII keys (so UTF-16 order is
+ * byte order). Undefined means "use the full parser", never "invalid".
+ */
+export function jsonbTextFast(json: string): string | undefined {
+  if (/\\u|\d[.eE]|\d{16}/.test(json)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  return canonical(value);
+}
+
+// eslint-disable-next-line no-control-regex
+const asciiKey = /^[\u0000-\u007f]*$/;
+
+function canonical(value: unknown): string | undefined {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return String(value);
+  if (value === null || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (const item of value) {
+      const text = canonical(item);
+      if (text === undefined) return undefined;
+      items.push(text);
+    }
+    return `[${items.join(', ')}]`;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  for (const key of keys) if (!asciiKey.test(key)) return undefined;
+  keys.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  const entries: string[] = [];
+  for (const key of keys) {
+    const text = canonical(object[key]);
+    if (text === undefined) return undefined;
+    entries.push(`${JSON.stringify(key)}: ${text}`);
+  }
+  return `{${entries.join(', ')}}`;
+}
+
+/** The full parser: every number kept digit for digit, PostgreSQL's refusals reproduced. */
+export function jsonbTextParsed(json: string): string | undefined {
   const parser = new Parser(json);
   try {
     parser.space();

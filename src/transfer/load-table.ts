@@ -4,10 +4,10 @@ import type { PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
-import { CopyTextWriter } from './copy-text-writer.ts';
+import { encodeTable, type EncodeCounts } from './copy-batches.ts';
 import type { ValueProblem } from './encode-value.ts';
 import { TableDigest } from './table-digest.ts';
-import { describeKey, encodeRow, readTableRows, type RowColumn, type RowOrder } from './table-rows.ts';
+import { describeKey, type RowColumn, type RowOrder } from './table-rows.ts';
 
 /** A row changed under --invalid-text replace. */
 export interface ReplacedValue {
@@ -47,6 +47,8 @@ export interface LoadTableInput {
   readonly utf8: boolean;
   readonly replaceInvalid: boolean;
   readonly onRows: (rowsDone: number) => void;
+  /** Filled with how many rows each encoder wrote (tests). */
+  readonly counts?: EncodeCounts;
 }
 
 export interface LoadTableResult {
@@ -55,20 +57,17 @@ export interface LoadTableResult {
   readonly replaced: ReplacedValue[];
 }
 
-const chunkBytes = 1 << 20;
-
 /**
  * Streams one table into PostgreSQL with COPY inside one transaction (TRUNCATE first, so COPY can
  * FREEZE the rows and a failed load leaves the table empty). Waits for the server whenever its
- * buffer is full, so memory stays at one batch of rows plus about two 1 MiB chunks. Computes the
- * table's digest over exactly the bytes sent.
+ * buffer is full, so memory stays at one encoded batch (see encodeTable) plus what the socket holds.
+ * Computes the table's digest over exactly the bytes sent.
  */
 export async function loadTable(input: LoadTableInput): Promise<LoadTableResult> {
   const { connection, table, columns, order } = input;
   const qualified = qualifiedName(input.schema, input.target);
   const digest = new TableDigest(order.ordered);
   const replaced: ReplacedValue[] = [];
-  const writer = new CopyTextWriter(chunkBytes);
   let copy: NodeJS.WritableStream & { destroy(error?: Error): void } | undefined;
   let done: Promise<void> | undefined;
   await connection.query('BEGIN');
@@ -79,29 +78,32 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     // Keep the rejection handled until it is awaited below.
     done.catch(() => undefined);
     let rows = 0;
-    let pendingRows = 0;
-    const offset = order.key.length;
-    for (const batch of readTableRows(input.db, table, columns, order, input.utf8)) {
-      for (const row of batch) {
-        const mark = writer.length;
-        const problem = encodeRow(writer, row, offset, columns, input.replaceInvalid, (i, p) => {
-          if (replaced.length < 100_000) replaced.push({ table: table.name, column: columns[i]?.source ?? '', row: describeKey(order, row), problem: describeProblem(p) });
-        });
-        if (problem) {
-          const column = columns[problem.columnIndex] as RowColumn;
-          throw new ValueProblemError(table.name, problem.columnIndex, column.source, describeKey(order, row), problem.problem);
-        }
-        if (!order.ordered) digest.addRow(writer.since(mark));
-        rows += 1;
-        pendingRows += 1;
-      }
-      if (writer.length >= chunkBytes) {
-        await send(copy, writer.take(), digest, pendingRows);
-        pendingRows = 0;
+    let reported = 0;
+    const batches = encodeTable({
+      db: input.db,
+      table,
+      columns,
+      order,
+      utf8: input.utf8,
+      replaceInvalid: input.replaceInvalid,
+      onReplace: (i, p, row) => {
+        if (replaced.length < 100_000) replaced.push({ table: table.name, column: columns[i]?.source ?? '', row: describeKey(order, row), problem: describeProblem(p) });
+      },
+      onProblem: (problem, row) => {
+        const column = columns[problem.columnIndex] as RowColumn;
+        throw new ValueProblemError(table.name, problem.columnIndex, column.source, describeKey(order, row), problem.problem);
+      },
+      ...(input.counts ? { counts: input.counts } : {}),
+    });
+    for (const batch of batches) {
+      digest.addBatch(batch.bytes, batch.rows);
+      rows += batch.rows;
+      if (!copy.write(batch.bytes)) await once(copy, 'drain');
+      if (rows - reported >= 50_000) {
+        reported = rows;
         input.onRows(rows);
       }
     }
-    if (writer.length > 0) await send(copy, writer.take(), digest, pendingRows);
     copy.end();
     await done;
     copy = undefined;
@@ -117,9 +119,4 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     await connection.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
-}
-
-async function send(copy: NodeJS.WritableStream, chunk: Buffer, digest: TableDigest, rows: number): Promise<void> {
-  if (digest.ordered) digest.addChunk(chunk, rows);
-  if (!copy.write(chunk)) await once(copy, 'drain');
 }

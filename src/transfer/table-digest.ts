@@ -19,6 +19,15 @@ export class TableDigest {
     this.rows += rows;
   }
 
+  /** Whole rows of COPY text: hashed as a stream (ordered) or row by row. */
+  addBatch(bytes: Buffer, rows: number): void {
+    if (this.stream) {
+      this.addChunk(bytes, rows);
+      return;
+    }
+    for (let start = 0, end = bytes.indexOf(10); end !== -1; start = end + 1, end = bytes.indexOf(10, start)) this.addRow(bytes.subarray(start, end + 1));
+  }
+
   /** Unordered tables: one row, with its newline. */
   addRow(row: Buffer): void {
     const hash = createHash('md5').update(row).digest();

@@ -51,17 +51,22 @@ export function rowOrder(table: SqliteTable, columns: readonly RowColumn[], stat
   return { key: [rowid], ordered: false, sortExpressions: [rowid] };
 }
 
+/** `SELECT key..., value... FROM table`: the row shape readTableRows yields; text is read as bytes in UTF-8 databases. */
+export function rowsSelect(table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, utf8: boolean): string {
+  const values = columns.map((c) => {
+    const q = quoteIdentifier(c.source);
+    return utf8 ? `CASE WHEN typeof(${q}) = 'text' THEN CAST(${q} AS BLOB) ELSE ${q} END` : q;
+  });
+  return `SELECT ${[...order.key.map(quoteIdentifier), ...values].join(', ')} FROM ${quoteIdentifier(table.name)}`;
+}
+
 /**
  * Reads a table in batches by key (keyset paging), so no statement stays open between batches and
  * memory holds one batch. Each row is [key values..., column values...]; text arrives as bytes.
  */
 export function* readTableRows(db: SqliteDatabase, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, utf8: boolean): Generator<SourceValue[][]> {
   const keys = order.sortExpressions;
-  const values = columns.map((c) => {
-    const q = quoteIdentifier(c.source);
-    return utf8 ? `CASE WHEN typeof(${q}) = 'text' THEN CAST(${q} AS BLOB) ELSE ${q} END` : q;
-  });
-  const from = `SELECT ${[...order.key.map(quoteIdentifier), ...values].join(', ')} FROM ${quoteIdentifier(table.name)}`;
+  const from = rowsSelect(table, columns, order, utf8);
   const orderBy = `ORDER BY ${keys.join(', ')}`;
   const first = db.prepare(`${from} ${orderBy} LIMIT ?`);
   const next = db.prepare(`${from} WHERE (${keys.join(', ')}) > (${order.key.map(() => '?').join(', ')}) ${orderBy} LIMIT ?`);
@@ -78,6 +83,28 @@ export function* readTableRows(db: SqliteDatabase, table: SqliteTable, columns: 
     // Aim for batches of about 4 MiB of values, whatever the row size.
     batch = Math.min(20_000, Math.max(100, Math.round((batch * 4_194_304) / Math.max(1, approximateBytes(rows)))));
   }
+}
+
+/** The rows with keys after `after` (exclusive) up to `upTo` (inclusive), either bound optional, in key order. */
+export function readRangeRows(
+  db: SqliteDatabase,
+  table: SqliteTable,
+  columns: readonly RowColumn[],
+  order: RowOrder,
+  utf8: boolean,
+  after: readonly SqliteValue[] | undefined,
+  upTo: readonly SqliteValue[] | undefined,
+): SourceValue[][] {
+  const statement = db.prepare(`${rowsSelect(table, columns, order, utf8)} ${keyRangeWhere(order, after !== undefined, upTo !== undefined)} ORDER BY ${order.sortExpressions.join(', ')}`);
+  return allRows(statement, order.key.length, undefined, [...(after ?? []), ...(upTo ?? [])]);
+}
+
+/** `WHERE (keys) > (?...) AND (keys) <= (?...)`, with either side left out. */
+export function keyRangeWhere(order: RowOrder, after: boolean, upTo: boolean): string {
+  const keys = `(${order.sortExpressions.join(', ')})`;
+  const params = `(${order.key.map(() => '?').join(', ')})`;
+  const conditions = [...(after ? [`${keys} > ${params}`] : []), ...(upTo ? [`${keys} <= ${params}`] : [])];
+  return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
 }
 
 /** Key values stay as SQLite gave them (they are bound again for the next page); text values become bytes. */

@@ -4,9 +4,10 @@ import pg from 'pg';
 import { connectPg } from '../../src/postgres/pg-connection.ts';
 import { transferDatabase, verifyDatabase } from '../../src/transfer/transfer-database.ts';
 import type { TransferOptions } from '../../src/transfer/transfer-options.ts';
+import { datasetsDirectory } from '../support/datasets.ts';
 import type { LocalPostgres } from '../support/local-postgres.ts';
 
-export const datasetsDir = '/work/shared/datasets';
+export const datasetsDir = datasetsDirectory();
 
 /** A fresh database on the test server; returns its URL. */
 export async function freshDatabase(server: LocalPostgres, name: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -19,6 +19,9 @@ export interface LocalPostgres {
  * belongs to the `postgres` system user. Durability is off: the data is disposable.
  */
 export async function startLocalPostgres(): Promise<LocalPostgres> {
+  if (!existsSync(path.join(postgresBin, 'initdb'))) {
+    throw new Error(`PostgreSQL server binaries are not in ${postgresBin}. Install them (Debian: apt-get install postgresql-15) or set DBOPS_PG_BIN.`);
+  }
   const dir = mkdtempSync(path.join(tmpdir(), 'dbops-pg-'));
   const data = path.join(dir, 'data');
   const port = await freePort();

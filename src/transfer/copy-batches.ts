@@ -1,0 +1,150 @@
+import { isUtf8 } from 'node:buffer';
+import { quoteIdentifier } from '../postgres/quote-identifier.ts';
+import type { SqliteDatabase, SqliteStatement, SqliteValue } from '../sqlite/sqlite-database.ts';
+import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
+import { CopyTextWriter } from './copy-text-writer.ts';
+import type { SourceValue, ValueProblem } from './encode-value.ts';
+import { jsonbText } from './jsonb-text.ts';
+import { jsonMarker, lineCopySql, rowMarker } from './sql-copy-text.ts';
+import { encodeRow, keyRangeWhere, readRangeRows, readTableRows, type RowColumn, type RowOrder, type RowProblem } from './table-rows.ts';
+
+/** Whole rows of COPY text, in key order. */
+export interface CopyBatch {
+  readonly bytes: Buffer;
+  readonly rows: number;
+}
+
+/** How many rows each encoder wrote: tests use it to prove the fast path ran. */
+export interface EncodeCounts {
+  sqlRows: number;
+  jsRows: number;
+}
+
+export interface EncodeTableInput {
+  readonly db: SqliteDatabase;
+  readonly table: SqliteTable;
+  readonly columns: readonly RowColumn[];
+  readonly order: RowOrder;
+  readonly utf8: boolean;
+  readonly replaceInvalid: boolean;
+  /** A value was replaced (--invalid-text replace). */
+  readonly onReplace: (columnIndex: number, problem: ValueProblem, row: readonly SourceValue[]) => void;
+  /** A value cannot be written: throw, or return the line (without its newline) to write instead. */
+  readonly onProblem: (problem: RowProblem, row: readonly SourceValue[]) => string;
+  readonly counts?: EncodeCounts;
+  /** Force the JavaScript encoder (tests compare both). */
+  readonly javascriptOnly?: boolean;
+}
+
+const jsChunkBytes = 1 << 20;
+const targetBatchBytes = 4 << 20;
+const maxBatchRows = 50_000;
+
+/**
+ * A table as COPY text, batch by batch, in key order. Batches are built by SQLite (one query per
+ * key range, see sql-copy-text.ts) and only checked and, for jsonb, normalised in JavaScript; a
+ * batch holding a value SQLite cannot encode exactly, a NUL or invalid UTF-8 is encoded again row
+ * by row in JavaScript, which finds and reports the value. Memory: one batch (about 4 MiB, or one
+ * row when rows are larger), whatever the size of the table.
+ */
+export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
+  const { table, columns, order } = input;
+  const line = input.utf8 && !input.javascriptOnly && order.key.length > 0 ? lineCopySql(columns.map((c) => ({ type: c.type, quoted: quoteIdentifier(c.source) }))) : undefined;
+  if (!line) {
+    yield* encodeRowsInJavaScript(input, readTableRows(input.db, table, columns, order, input.utf8));
+    return;
+  }
+  const keys = order.sortExpressions.join(', ');
+  const statements = new Map<string, SqliteStatement>();
+  const statement = (name: string, sql: () => string): SqliteStatement => {
+    let prepared = statements.get(name);
+    if (!prepared) statements.set(name, (prepared = input.db.prepare(sql())));
+    return prepared;
+  };
+  const from = quoteIdentifier(table.name);
+  const boundary = (after: boolean) => statement(`boundary ${after}`, () => `SELECT ${order.key.map(quoteIdentifier).join(', ')} FROM ${from} ${keyRangeWhere(order, after, false)} ORDER BY ${keys} LIMIT 1 OFFSET ?`);
+  const batch = (after: boolean, upTo: boolean) =>
+    statement(`batch ${after} ${upTo}`, () => `SELECT CAST(group_concat(coalesce(${line.sql}, char(${rowMarker})), '' ORDER BY ${keys}) AS BLOB), count(*) FROM ${from} ${keyRangeWhere(order, after, upTo)}`);
+
+  let size = 256;
+  let after: SqliteValue[] | undefined;
+  for (;;) {
+    const upTo = boundary(after !== undefined).getRow(...(after ?? []), size - 1);
+    let result: SqliteValue[] | undefined;
+    try {
+      result = batch(after !== undefined, upTo !== undefined).getRow(...(after ?? []), ...(upTo ?? []));
+    } catch (error) {
+      // A batch longer than SQLite's longest string: fewer rows, down to one row through JavaScript.
+      if (!/too big/i.test(error instanceof Error ? error.message : '')) throw error;
+      if (size > 1) {
+        size = Math.max(1, Math.floor(size / 8));
+        continue;
+      }
+      result = [null, 1];
+    }
+    const bytes = result?.[0];
+    const rows = Number(result?.[1] ?? 0);
+    if (rows > 0) {
+      const encoded = Buffer.isBuffer(bytes) ? checkedBatch(bytes, line.rawJson) : undefined;
+      if (encoded) {
+        if (input.counts) input.counts.sqlRows += rows;
+        yield { bytes: encoded, rows };
+      } else {
+        yield* encodeRowsInJavaScript(input, [readRangeRows(input.db, table, columns, order, input.utf8, after, upTo)]);
+      }
+      if (Buffer.isBuffer(bytes)) size = Math.max(16, Math.min(maxBatchRows, size * 4, Math.round((rows * targetBatchBytes) / Math.max(1, bytes.length))));
+    }
+    if (upTo === undefined) return;
+    after = upTo;
+  }
+}
+
+/**
+ * The batch as it goes to PostgreSQL, or undefined when JavaScript must encode it: a row SQLite
+ * could not encode, a NUL, invalid UTF-8 (checked on the whole batch: every value sits between
+ * ASCII separators, so one bad value makes the batch invalid), or JSON that does not normalise.
+ */
+function checkedBatch(bytes: Buffer, rawJson: boolean): Buffer | undefined {
+  if (bytes.includes(rowMarker) || bytes.includes(0) || !isUtf8(bytes)) return undefined;
+  if (!rawJson) return bytes;
+  const writer = new CopyTextWriter(bytes.length + (bytes.length >> 2) + 64);
+  let position = 0;
+  for (;;) {
+    const marker = bytes.indexOf(jsonMarker, position);
+    if (marker === -1) break;
+    writer.raw(bytes, position, marker);
+    const colon = bytes.indexOf(58, marker + 1);
+    const start = colon + 1;
+    const end = start + Number(bytes.toString('latin1', marker + 1, colon));
+    const text = jsonbText(bytes.toString('utf8', start, end));
+    if (text === undefined || !writer.escapedText(text)) return undefined;
+    position = end;
+  }
+  writer.raw(bytes, position);
+  return writer.take();
+}
+
+/** The row-by-row encoder: every conversion, check, replacement and error message lives here. */
+function* encodeRowsInJavaScript(input: EncodeTableInput, batches: Iterable<SourceValue[][]>): Generator<CopyBatch> {
+  const writer = new CopyTextWriter(jsChunkBytes);
+  const offset = input.order.key.length;
+  let rows = 0;
+  for (const batch of batches) {
+    for (const row of batch) {
+      const mark = writer.length;
+      const problem = encodeRow(writer, row, offset, input.columns, input.replaceInvalid, (i, p) => input.onReplace(i, p, row));
+      if (problem) {
+        writer.rewind(mark);
+        writer.escapedText(input.onProblem(problem, row));
+        writer.byte(10);
+      }
+      rows += 1;
+    }
+    if (input.counts) input.counts.jsRows += batch.length;
+    if (writer.length >= jsChunkBytes) {
+      yield { bytes: writer.take(), rows };
+      rows = 0;
+    }
+  }
+  if (rows > 0) yield { bytes: writer.take(), rows };
+}
