@@ -1,6 +1,6 @@
-import { retryUntil, type RetryOptions } from '../common/retry-until.ts';
-import { ReadinessTimeoutError } from '../errors/readiness-timeout-error.ts';
+import type { RetryOptions } from '../common/retry-until.ts';
 import type { ContainerRuntime } from './container-runtime.ts';
+import { waitForContainer } from './wait-for-container.ts';
 
 export interface PostgresReadinessTarget {
   readonly containerId: string;
@@ -13,28 +13,23 @@ export interface PostgresReadinessTarget {
  * during first-start initialisation the server listens on the socket only, so a socket probe would
  * report ready before the database and role exist.
  */
-export async function waitForPostgres(
-  runtime: ContainerRuntime,
-  target: PostgresReadinessTarget,
-  retry: RetryOptions,
-): Promise<{ waitedMs: number }> {
+export async function waitForPostgres(runtime: ContainerRuntime, target: PostgresReadinessTarget, retry: RetryOptions): Promise<{ waitedMs: number }> {
   const probe = ['pg_isready', '--host', '127.0.0.1', '--username', target.user, '--dbname', target.database];
-  const outcome = await retryUntil(async () => {
-    const container = await runtime.inspect(target.containerId);
-    if (container.state !== 'running') return { done: false, output: `container is ${container.state}` };
-    const result = await runtime.exec(target.containerId, probe);
-    return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, output: result.stdout + result.stderr };
-  }, retry);
-  if (outcome.ok) return { waitedMs: outcome.waitedMs };
-  const container = await runtime.inspect(target.containerId);
-  throw new ReadinessTimeoutError(
-    'postgres',
-    outcome.waitedMs,
-    outcome.lastOutput,
-    container.state,
-    await runtime.logs(target.containerId, 20),
-    'Troubleshooting: read the full log with `docker logs ' + container.name + '`; a volume initialised with another ' +
-      'user or password keeps its old credentials (remove it with `dbops down --volumes` on a development stack), ' +
-      'and a data directory from a different PostgreSQL major version will not start.',
+  const { waitedMs } = await waitForContainer(
+    runtime,
+    {
+      service: 'postgres',
+      containerId: target.containerId,
+      probe: async () => {
+        const result = await runtime.exec(target.containerId, probe);
+        return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, output: result.stdout + result.stderr };
+      },
+      fix: (name) =>
+        `Troubleshooting: read the full log with \`docker logs ${name}\`; a volume initialised with another ` +
+        'user or password keeps its old credentials (remove it with `dbops down --volumes` on a development stack), ' +
+        'and a data directory from a different PostgreSQL major version will not start.',
+    },
+    retry,
   );
+  return { waitedMs };
 }

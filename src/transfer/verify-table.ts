@@ -2,6 +2,7 @@ import type { PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
+import { encodeTable } from './copy-batches.ts';
 import { CopyTextWriter } from './copy-text-writer.ts';
 import { describeProblem } from './load-table.ts';
 import { CopyLineSplitter, countRows, TableDigest } from './table-digest.ts';
@@ -41,28 +42,18 @@ export async function postgresDigest(connection: PostgresConnection, sql: string
 /** Row count and digest of a SQLite table encoded as dbops would send it (for verify without a load). */
 export function sqliteDigest(db: SqliteDatabase, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, utf8: boolean, replaceInvalid: boolean): DigestResult {
   const digest = new TableDigest(order.ordered);
-  const writer = new CopyTextWriter(1 << 20);
-  let pending = 0;
-  for (const batch of readTableRows(db, table, columns, order, utf8)) {
-    for (const row of batch) {
-      const mark = writer.length;
-      const problem = encodeRow(writer, row, order.key.length, columns, replaceInvalid, () => undefined);
-      if (problem) {
-        // A value PostgreSQL cannot hold cannot be equal there: hash a marker so the digests differ.
-        writer.rewind(mark);
-        writer.ascii(`!${describeProblem(problem.problem)}\n`);
-      }
-      if (!order.ordered) digest.addRow(writer.since(mark));
-      pending += 1;
-    }
-    if (writer.length >= 1 << 20) {
-      const chunk = writer.take();
-      if (order.ordered) digest.addChunk(chunk, pending);
-      pending = 0;
-    }
-  }
-  const chunk = writer.take();
-  if (order.ordered) digest.addChunk(chunk, pending);
+  const batches = encodeTable({
+    db,
+    table,
+    columns,
+    order,
+    utf8,
+    replaceInvalid,
+    onReplace: () => undefined,
+    // A value PostgreSQL cannot hold cannot be equal there: hash a marker so the digests differ.
+    onProblem: (problem) => `!${describeProblem(problem.problem)}`,
+  });
+  for (const batch of batches) digest.addBatch(batch.bytes, batch.rows);
   return { rows: digest.rows, digest: digest.value() };
 }
 

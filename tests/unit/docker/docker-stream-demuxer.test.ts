@@ -2,14 +2,8 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { DockerStreamDemuxer } from '../../../src/docker/docker-stream-demuxer.ts';
+import { dockerFrame } from '../../support/docker-frames.ts';
 
-const frame = (type: number, payload: string | Buffer): Buffer => {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const header = Buffer.alloc(8);
-  header[0] = type;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
-};
 
 const collect = () => {
   const chunks: Buffer[] = [];
@@ -23,7 +17,7 @@ const chunked = (data: Buffer, size: number) =>
 
 describe('DockerStreamDemuxer', () => {
   it.each([1, 3, 7, 8, 9, 1000])('separates stdout and stderr when chunks are %i bytes', async (size) => {
-    const input = Buffer.concat([frame(1, 'hello '), frame(2, 'warning\n'), frame(1, 'world'), frame(1, ''), frame(2, '한글')]);
+    const input = Buffer.concat([dockerFrame(1, 'hello '), dockerFrame(2, 'warning\n'), dockerFrame(1, 'world'), dockerFrame(1, ''), dockerFrame(2, '한글')]);
     const out = collect();
     const err = collect();
     await pipeline(chunked(input, size), new DockerStreamDemuxer(out.stream, err.stream));
@@ -35,7 +29,7 @@ describe('DockerStreamDemuxer', () => {
     const payload = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
     const received: Buffer[] = [];
     const out = new PassThrough().on('data', (chunk: Buffer) => received.push(chunk));
-    await pipeline(chunked(frame(1, payload), 4096), new DockerStreamDemuxer(out, new PassThrough()));
+    await pipeline(chunked(dockerFrame(1, payload), 4096), new DockerStreamDemuxer(out, new PassThrough()));
     expect(Buffer.concat(received).equals(payload)).toBe(true);
   });
 
@@ -53,14 +47,14 @@ describe('DockerStreamDemuxer', () => {
         }, 1);
       },
     });
-    const frames = Buffer.concat(Array.from({ length: 200 }, () => frame(1, Buffer.alloc(1024, 1))));
+    const frames = Buffer.concat(Array.from({ length: 200 }, () => dockerFrame(1, Buffer.alloc(1024, 1))));
     await pipeline(chunked(frames, 4096), new DockerStreamDemuxer(slow, new PassThrough()));
     // Without backpressure all 200 KiB would be queued at once.
     expect(maxPending).toBeLessThan(16 * 1024);
   });
 
   it('fails when the stream ends inside a frame', async () => {
-    const truncated = frame(1, 'complete payload').subarray(0, 12);
+    const truncated = dockerFrame(1, 'complete payload').subarray(0, 12);
     await expect(pipeline(chunked(truncated, 5), new DockerStreamDemuxer(new PassThrough(), new PassThrough()))).rejects.toThrow(
       /ended inside a frame/,
     );

@@ -2,14 +2,8 @@ import { Duplex, PassThrough, Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { DockerodeRuntime } from '../../../src/docker/dockerode-runtime.ts';
+import { dockerFrame } from '../../support/docker-frames.ts';
 
-const frame = (type: number, payload: string | Buffer): Buffer => {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const header = Buffer.alloc(8);
-  header[0] = type;
-  header.writeUInt32BE(body.length, 4);
-  return Buffer.concat([header, body]);
-};
 
 /**
  * A hijacked exec connection: what is written is the command's stdin; once its write side ends
@@ -29,15 +23,15 @@ function fakeDocker(options: { exitCode: number; readLimit?: number; answerAtSta
       received += chunk.length;
       seen.stdin.push(chunk);
       if (options.readLimit !== undefined && received >= options.readLimit) {
-        connection.push(frame(2, 'stopped reading\n'));
+        connection.push(dockerFrame(2, 'stopped reading\n'));
         connection.push(null);
       }
       callback();
     },
     final(callback) {
       seen.halfClosed = true;
-      connection.push(frame(1, `read ${received} bytes`));
-      connection.push(frame(2, 'done\n'));
+      connection.push(dockerFrame(1, `read ${received} bytes`));
+      connection.push(dockerFrame(2, 'done\n'));
       connection.push(null);
       callback();
     },
@@ -50,8 +44,8 @@ function fakeDocker(options: { exitCode: number; readLimit?: number; answerAtSta
           start: async (started: unknown) => {
             seen.started = started;
             if (options.answerAtStart) {
-              connection.push(frame(2, 'pg_dump: dumping\n'));
-              connection.push(frame(1, 'dump'));
+              connection.push(dockerFrame(2, 'pg_dump: dumping\n'));
+              connection.push(dockerFrame(1, 'dump'));
               connection.push(null);
             }
             return connection;
