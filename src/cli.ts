@@ -5,6 +5,7 @@ import type { CliContext } from './cli/cli-context.ts';
 import { takeSafetyBackup } from './backup/safety-backup.ts';
 import { registerBackupCommands } from './cli/backup-commands.ts';
 import { describeError } from './cli/describe-error.ts';
+import { Interruption } from './cli/interruption.ts';
 import { registerSampleCommand } from './cli/sample-command.ts';
 import { registerMigrateCommands } from './cli/migrate-commands.ts';
 import { registerStackCommands } from './cli/stack-commands.ts';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     .exitOverride();
   const projectDir = () => path.resolve(program.opts<GlobalOptions>().projectDir);
   const runner = new ExecaCommandRunner();
+  const interruption = new Interruption((line) => process.stderr.write(`${line}\n`), (code) => process.exit(code));
 
   const cli: CliContext = {
     env,
@@ -54,7 +56,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     connectPostgres: connectPg,
     mover: transferEngineMover({ connect: connectPg }),
     safetyBackup: async (stack) => (await takeSafetyBackup(stack, 'pre-migrate', () => undefined)).archive,
-    tasks: { renderer: 'default' },
+    tasks: { renderer: 'default', interruption },
     confirmIo: { input: process.stdin, output: process.stderr },
     out: (line) => process.stdout.write(`${line}\n`),
   };
@@ -64,6 +66,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   registerMigrateCommands(program, cli);
   registerBackupCommands(program, cli);
 
+  const uninstall = interruption.install(process);
   try {
     await program.parseAsync([...argv]);
     return ExitCode.ok;
@@ -72,5 +75,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     const report = describeError(error, program.opts<GlobalOptions>().debug);
     process.stderr.write(`${report.message}\n`);
     return report.exitCode;
+  } finally {
+    uninstall();
   }
 }

@@ -11,6 +11,7 @@ export const ExitCode = Object.freeze({
   verification: 8,
   locked: 9,
   refused: 10,
+  interrupted: 130,
 } as const);
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors/exit-codes.ts';
 import { dockerForTests } from '../support/docker-for-tests.ts';
 import { e2eStack } from '../support/e2e-stack.ts';
+import { repoRoot } from '../support/run-cli.ts';
 
 const docker = await dockerForTests();
 
@@ -46,6 +48,30 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toMatch(/Step "Initialise: database, role and password" failed: .*password authentication failed/);
     expect(result.stderr).not.toContain('not-the-password');
+    expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
+    expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
+  });
+
+  it('Ctrl-C during a migration finishes the step, then puts the api back on SQLite', async () => {
+    const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), '--project-dir', stack.projectDir, 'migrate', '--env', 'development'], {
+      env: stack.env,
+      extendEnv: true,
+      reject: false,
+      stdin: 'ignore',
+    });
+    let sent = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (!sent && chunk.toString().includes('Stop the api')) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const result = await child;
+    expect(sent).toBe(true);
+    expect(result.exitCode).toBe(ExitCode.interrupted);
+    expect(result.stderr).toMatch(/SIGINT received: finishing the current step/);
+    expect(result.stderr).toMatch(/Interrupted by SIGINT before the step/);
+    expect(result.stderr).toMatch(/the api serves 240 sessions from sqlite/);
     expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
   });

@@ -1,0 +1,51 @@
+import { DbopsError } from '../errors/dbops-error.ts';
+import { ExitCode } from '../errors/exit-codes.ts';
+
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/**
+ * Turns Ctrl-C (or SIGTERM) into an orderly stop: the running step finishes, the next one does not
+ * start, and the command's own recovery (put the old database back, restart the api on SQLite,
+ * remove a partial archive) runs as after any failure. A second signal exits at once.
+ */
+export class Interruption {
+  private received: NodeJS.Signals | undefined;
+
+  constructor(
+    private readonly warn: (line: string) => void,
+    private readonly exitNow: (code: number) => void,
+  ) {}
+
+  get signal(): NodeJS.Signals | undefined {
+    return this.received;
+  }
+
+  /** Listens on `source` until the returned function is called. */
+  install(source: SignalSource): () => void {
+    const listener = (signal: NodeJS.Signals) => {
+      if (this.received) {
+        this.warn(`dbops: second ${signal}: exiting now, without finishing or undoing the current step.`);
+        this.exitNow(ExitCode.interrupted);
+        return;
+      }
+      this.received = signal;
+      this.warn(`dbops: ${signal} received: finishing the current step, then undoing what this run changed. Press Ctrl-C again to exit at once (unsafe).`);
+    };
+    source.on('SIGINT', listener);
+    source.on('SIGTERM', listener);
+    return () => {
+      source.off('SIGINT', listener);
+      source.off('SIGTERM', listener);
+    };
+  }
+
+  /** Throws before a step starts when a signal arrived. */
+  throwIfInterrupted(step: string): void {
+    if (this.received) {
+      throw new DbopsError(`Interrupted by ${this.received} before the step "${step}".`, { exitCode: ExitCode.interrupted });
+    }
+  }
+}
