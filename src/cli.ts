@@ -59,6 +59,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     tasks: { renderer: 'default', interruption },
     confirmIo: { input: process.stdin, output: process.stderr },
     out: (line) => process.stdout.write(`${line}\n`),
+    warn: (line) => process.stderr.write(`${line}\n`),
   };
   registerSampleCommand(program, cli);
   registerStackCommands(program, cli);

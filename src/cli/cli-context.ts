@@ -23,4 +23,6 @@ export interface CliContext {
   readonly confirmIo: ConfirmIo;
   /** Writes one line of the command's result to stdout. */
   readonly out: (line: string) => void;
+  /** Writes a warning line to stderr. */
+  readonly warn: (line: string) => void;
 }

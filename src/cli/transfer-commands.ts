@@ -37,7 +37,7 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
   const common = (command: Command) =>
     command
       .requiredOption('--sqlite <path>', 'the SQLite database file (opened read-only)')
-      .requiredOption('--postgres <url>', 'target, e.g. postgresql://user:password@127.0.0.1:5432/db (the password is never printed)')
+      .requiredOption('--postgres <url>', 'target, e.g. postgresql://user@127.0.0.1:5432/db; give the password in PGPASSWORD, since process arguments are visible to every user')
       .option('--schema <name>', 'target schema', 'public')
       .addOption(new Option('--identifiers <mode>', 'lower-case names, or keep their case').choices(['lower', 'preserve']).default('lower'))
       .addOption(new Option('--invalid-text <mode>', 'text with NUL bytes or invalid UTF-8: refuse the table, load the column as bytea, or replace the bad bytes').choices(['fail', 'bytea', 'replace']).default('fail'))
@@ -63,6 +63,9 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
 }
 
 function toTransferOptions(cli: CliContext, options: TransferCommandOptions): TransferOptions {
+  if (/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(options.postgres)) {
+    cli.warn('dbops: warning: --postgres contains a password, which other users of this machine can read in the process list. Set PGPASSWORD instead.');
+  }
   return {
     sqlitePath: path.resolve(cli.projectDir(), options.sqlite),
     postgres: { url: options.postgres },

@@ -5,7 +5,7 @@ import { ExitCode } from '../../src/errors/exit-codes.ts';
 import { TransferError } from '../../src/errors/transfer-error.ts';
 import { openSqlite } from '../../src/sqlite/sqlite-database.ts';
 import { assertTransferSucceeded } from '../../src/transfer/transfer-database.ts';
-import { runCli } from '../support/run-cli.ts';
+import { runCliOn } from '../support/run-cli.ts';
 import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { columnsOf, constraintsOf, freshDatabase, indexesOf, query, transfer, verify } from './transfer-fixtures.ts';
@@ -83,7 +83,7 @@ describe('generated corner cases', () => {
     expect(report.tables.filter((t) => t.verified?.ok).map((t) => t.table).sort()).toEqual(['child', 'pairs', 'parent', 'select']);
     expect(() => assertTransferSucceeded(report)).toThrow(TransferError);
 
-    const cli = await runCli(['transfer', '--sqlite', file, '--postgres', await fresh()]);
+    const cli = await runCliOn(await fresh(), ['transfer', '--sqlite', file]);
     expect(cli.exitCode).not.toBe(0);
     expect(cli.stderr).toMatch(/^dbops: table "bad_text", column "name", rowid id=2: /m);
     expect(cli.stderr).not.toMatch(/\n\s+at /);
@@ -177,22 +177,22 @@ describe('generated corner cases', () => {
     await query(url, "UPDATE pairs SET v = 'changed' WHERE a = 'x' AND b = 2");
     const report = await verify(options);
     expect(report.verification?.mismatches).toEqual([{ table: 'pairs', detail: 'first differing row: a="x", b=2' }]);
-    const cli = await runCli(['verify', '--sqlite', file, '--postgres', url, '--invalid-text', 'bytea']);
+    const cli = await runCliOn(url, ['verify', '--sqlite', file, '--invalid-text', 'bytea']);
     expect(cli.exitCode).toBe(ExitCode.verification);
     expect(cli.stderr).toMatch(/pairs: first differing row: a="x", b=2/);
   }, 60_000);
 
   it('gives a one-paragraph error for a missing file, a file that is not SQLite, and an unknown table', async () => {
     const url = await fresh();
-    const missing = await runCli(['transfer', '--sqlite', path.join(dir.path, 'nope.db'), '--postgres', url]);
+    const missing = await runCliOn(url, ['transfer', '--sqlite', path.join(dir.path, 'nope.db')]);
     expect(missing).toMatchObject({ exitCode: ExitCode.input });
     expect(missing.stderr).toMatch(/^dbops: The SQLite file .*nope\.db does not exist/m);
     const notSqlite = path.join(dir.path, 'text.db');
     (await import('node:fs')).writeFileSync(notSqlite, 'just some text, not a database at all '.repeat(200));
-    const wrong = await runCli(['transfer', '--sqlite', notSqlite, '--postgres', url]);
+    const wrong = await runCliOn(url, ['transfer', '--sqlite', notSqlite]);
     expect(wrong.exitCode).toBe(ExitCode.input);
     expect(wrong.stderr).toMatch(/is not a SQLite database/);
-    const unknown = await runCli(['transfer', '--sqlite', file, '--postgres', url, '--tables', 'nope']);
+    const unknown = await runCliOn(url, ['transfer', '--sqlite', file, '--tables', 'nope']);
     expect(unknown.exitCode).toBe(ExitCode.input);
     expect(unknown.stderr).toMatch(/no table "nope".*Its tables are: select, parent, child, pairs, bad_text/);
   }, 60_000);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/run-cli.ts';
+import { runCliOn } from '../support/run-cli.ts';
 import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { columnsOf, constraintsOf, copyDataset, freshDatabase, indexesOf, query, transfer } from './transfer-fixtures.ts';
@@ -40,7 +40,7 @@ describe('every public dataset round-trips and verifies', () => {
     expect(report.tables.every((t) => t.verified?.ok && t.rows === t.sourceRows)).toBe(true);
     expect(JSON.stringify(report)).not.toContain(':dbops@');
 
-    const cli = await runCli(['verify', '--sqlite', file, '--postgres', url]);
+    const cli = await runCliOn(url, ['verify', '--sqlite', file]);
     expect(cli.stderr).toBe('');
     expect(cli.exitCode).toBe(0);
     expect(cli.stdout).toMatch(/equal \(count \+ digest\)/);

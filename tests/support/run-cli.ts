@@ -21,3 +21,14 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
   });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * Runs a CLI command against a PostgreSQL URL the way a careful user does: the URL without its
+ * password as `--postgres`, the password in PGPASSWORD (arguments are visible to every user).
+ */
+export function runCliOn(postgresUrl: string, args: readonly string[]): Promise<CliResult> {
+  const parsed = new URL(postgresUrl);
+  const password = decodeURIComponent(parsed.password);
+  parsed.password = '';
+  return runCli([...args, '--postgres', parsed.toString()], password ? { PGPASSWORD: password } : {});
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSample } from '../../src/sample/generate-sample.ts';
+import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
+import { repoRoot, runCliOn } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { freshDatabase, query } from './transfer-fixtures.ts';
+
+describe('a transfer killed with SIGKILL mid-load', () => {
+  let server: LocalPostgres;
+  let dir: ReturnType<typeof tempDir>;
+  let sqlite: string;
+
+  beforeAll(async () => {
+    server = await startLocalPostgres();
+    dir = tempDir('dbops-killed-');
+    sqlite = generateSample({ out: path.join(dir.path, 'api_sessions.db'), sessions: 40_000, messagesPerSession: 6, seed: 7, overwrite: false }).path;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    dir?.remove();
+  });
+
+  it('is finished exactly by a re-run with --if-exists resume', async () => {
+    const url = await freshDatabase(server, 'killed');
+    const bare = new URL(url);
+    bare.password = '';
+    // The CLI as a user runs it, killed without any chance to clean up as soon as rows are flowing.
+    const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), 'transfer', '--sqlite', sqlite, '--postgres', bare.toString()], {
+      env: { PGPASSWORD: 'dbops' },
+      extendEnv: true,
+      reject: false,
+      stdin: 'ignore',
+    });
+    let loading = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (!loading && chunk.toString().includes('Copy rows')) {
+        loading = true;
+        setTimeout(() => child.kill('SIGKILL'), 300);
+      }
+    });
+    const killed = await child;
+    expect(killed.signal).toBe('SIGKILL');
+    const loaded = await query<{ n: string }>(url, "SELECT count(*)::text AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'messages'");
+    const messagesBefore = loaded[0]?.n === '1' ? Number((await query<{ n: string }>(url, 'SELECT count(*)::text AS n FROM messages'))[0]?.n) : 0;
+    expect(messagesBefore, 'the transfer must be killed before messages were complete').toBeLessThan(240_000);
+
+    const resumed = await runCliOn(url, ['transfer', '--sqlite', sqlite, '--if-exists', 'resume']);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toMatch(/messages\s+240000 .*equal \(count \+ digest\)/);
+    expect((await runCliOn(url, ['verify', '--sqlite', sqlite])).exitCode).toBe(0);
+    const [counts] = await query<{ sessions: string; messages: string }>(
+      url,
+      'SELECT (SELECT count(*) FROM sessions)::text AS sessions, (SELECT count(*) FROM messages)::text AS messages',
+    );
+    expect(counts).toEqual({ sessions: '40000', messages: '240000' });
+  });
+});
