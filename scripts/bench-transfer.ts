@@ -6,7 +6,7 @@
  *
  *   npx tsx scripts/bench-transfer.ts [--sessions 100000] [--keep-db PATH]
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
@@ -55,7 +55,8 @@ try {
   for (const db of ['bench_dbops', 'bench_pgloader', 'bench_psql']) await quiet`psql ${server.url} -qc ${`CREATE DATABASE ${db}`}`;
 
   const results: Result[] = [];
-  results.push(await measure('dbops transfer (verified)', `node bin/dbops.js transfer --sqlite '${database}' --postgres '${url('bench_dbops')}' > /dev/null`, rows));
+  const report = path.join(work, 'dbops-report.json');
+  results.push(await measure('dbops transfer (verified)', `node bin/dbops.js transfer --sqlite '${database}' --postgres '${url('bench_dbops')}' --report '${report}' > /dev/null`, rows));
   // pgloader only ever talks to the loopback server started above.
   results.push(await measure('pgloader', `pgloader --quiet '${database}' '${url('bench_pgloader')}'`, rows));
   const ddl = [
@@ -92,6 +93,11 @@ try {
   }
   const pgloader = base('pgloader') as Result;
   const pipeline = base('sqlite3') as Result;
+  if (existsSync(report)) {
+    const phases = (JSON.parse(readFileSync(report, 'utf8')) as { phases: { name: string; durationMs: number }[]; durationMs: number }).phases;
+    const inPhases = phases.reduce((sum, p) => sum + p.durationMs, 0);
+    console.log(`\ndbops phases: ${phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)} s`).join(', ')}; start, checks and statistics ${(dbops.seconds - inPhases / 1000).toFixed(1)} s`);
+  }
   console.log(`\ntarget: dbops <= 0.5 x pgloader (${(dbops.seconds / pgloader.seconds).toFixed(2)}x) and <= sqlite3|psql (${(dbops.seconds / pipeline.seconds).toFixed(2)}x)`);
   process.exitCode = results.every((r) => r.ok) ? 0 : 1;
 } finally {

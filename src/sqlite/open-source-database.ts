@@ -9,20 +9,14 @@ import { openSqlite, type SqliteDatabase } from './sqlite-database.ts';
  * transaction, so every later read sees one consistent snapshot even while the application writes.
  * Close it with `db.close()` (the transaction ends with the connection).
  */
-export function openSourceDatabase(path: string, open: typeof openSqlite = openSqlite): SqliteDatabase {
+export function openSourceDatabase(path: string, open: typeof openSqlite = openSqlite, options: { quickCheck?: boolean } = {}): SqliteDatabase {
   if (!existsSync(path)) throw new InputError(`The SQLite file ${path} does not exist. Check the path given to --sqlite.`);
   if (statSync(path).isDirectory()) throw new InputError(`${path} is a directory, not a SQLite file. Give the database file itself to --sqlite.`);
   let db: SqliteDatabase | undefined;
   try {
     db = open(path, { readonly: true, mustExist: true });
     db.exec('PRAGMA busy_timeout = 10000');
-    const problems = db.prepare('PRAGMA quick_check(20)').all().map((row) => String(Object.values(row)[0]));
-    if (problems.length !== 1 || problems[0] !== 'ok') {
-      throw new InputError(
-        `The SQLite file ${path} is damaged: PRAGMA quick_check reported:\n${problems.map((p) => `  ${p}`).join('\n')}\n` +
-          'Nothing was copied. Restore it from a backup, or try `sqlite3 FILE ".recover"` into a new file and migrate that.',
-      );
-    }
+    if (options.quickCheck ?? true) assertQuickCheck(path, db.prepare('PRAGMA quick_check(20)').all().map((row) => String(Object.values(row)[0])));
     db.exec('BEGIN');
     // The first read takes the snapshot that the whole transfer then sees.
     db.get('SELECT count(*) AS n FROM sqlite_schema');
@@ -31,6 +25,15 @@ export function openSourceDatabase(path: string, open: typeof openSqlite = openS
     db?.close();
     throw sourceError(path, error);
   }
+}
+
+/** Throws the damaged-file error unless PRAGMA quick_check answered just 'ok'. */
+export function assertQuickCheck(path: string, problems: readonly string[]): void {
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  throw new InputError(
+    `The SQLite file ${path} is damaged: PRAGMA quick_check reported:\n${problems.map((p) => `  ${p}`).join('\n')}\n` +
+      'Nothing was copied. Restore it from a backup, or try `sqlite3 FILE ".recover"` into a new file and migrate that.',
+  );
 }
 
 /** A driver error on the source file as the paragraph a user needs. */

@@ -22,6 +22,8 @@ export interface StatsRequest {
   readonly name: string;
   readonly dates: boolean;
   readonly json: boolean;
+  /** The INTEGER PRIMARY KEY: always a non-null integer, its range read from the rowid b-tree. */
+  readonly rowidAlias?: boolean;
 }
 
 export const emptyStats: ColumnStats = Object.freeze({
@@ -51,8 +53,77 @@ export function columnStatsSql(table: string, columns: readonly StatsRequest[]):
   return `SELECT count(*) AS total${parts.length ? `, ${parts.join(', ')}` : ''} FROM ${quoteIdentifier(table)}`;
 }
 
-/** Counts rows and the kinds of values per column (one scan). */
+/**
+ * The cheaper first scan: per column the non-null count and the smallest and largest typeof() of
+ * its values. When a column holds one kind of value (the usual case) that is nearly all
+ * readColumnStats needs; integer columns then get min()/max() in a second, narrower scan, and
+ * mixed columns the full count.
+ */
+export function columnKindsSql(table: string, columns: readonly StatsRequest[]): string {
+  const parts = columns.flatMap((column, i) => {
+    const c = quoteIdentifier(column.name);
+    // min/max of the INTEGER PRIMARY KEY read the ends of the rowid b-tree (a column named "rowid" may exist).
+    if (column.rowidAlias) return [`min(${c}) AS lo${i}`, `max(${c}) AS hi${i}`];
+    return [
+      `count(${c}) AS n${i}`,
+      `min(nullif(typeof(${c}), 'null')) AS lt${i}`,
+      `max(nullif(typeof(${c}), 'null')) AS ht${i}`,
+      column.dates ? `coalesce(sum(typeof(${c}) = 'text' AND ${c} GLOB ${dateGlob}), 0) AS d${i}` : `0 AS d${i}`,
+      column.dates ? `coalesce(sum(typeof(${c}) = 'text' AND length(${c}) = 10 AND ${c} GLOB ${dateGlob}), 0) AS do${i}` : `0 AS do${i}`,
+      column.json ? `coalesce(sum(typeof(${c}) = 'text' AND json_valid(${c})), 0) AS j${i}` : `0 AS j${i}`,
+    ];
+  });
+  return `SELECT count(*) AS total${parts.length ? `, ${parts.join(', ')}` : ''} FROM ${quoteIdentifier(table)}`;
+}
+
+/** The one kind of value a column holds, from the smallest and largest typeof() of its non-null values; undefined when several. */
+export function singleKind(nonNull: number, smallest: SqliteValue | undefined, largest: SqliteValue | undefined): 'integer' | 'real' | 'text' | 'blob' | 'none' | undefined {
+  if (nonNull === 0) return 'none';
+  if (smallest !== largest) return undefined;
+  return smallest === 'integer' || smallest === 'real' || smallest === 'text' || smallest === 'blob' ? smallest : undefined;
+}
+
+/** Counts rows and the kinds of values per column: one scan, a second for integer ranges, a third when a column mixes kinds of values. */
 export function readColumnStats(db: SqliteDatabase, table: string, columns: readonly StatsRequest[]): { rows: number; columns: ColumnStats[] } {
+  const row = db.get(columnKindsSql(table, columns)) ?? {};
+  const num = (value: SqliteValue | undefined) => Number(value ?? 0);
+  const big = (value: SqliteValue | undefined) => (value === null || value === undefined ? null : BigInt(value as bigint));
+  const rows = num(row.total);
+  const kinds = columns.map((column, i) => (column.rowidAlias ? (rows === 0 ? 'none' : 'integer') : singleKind(num(row[`n${i}`]), row[`lt${i}`], row[`ht${i}`])));
+  const ranged = columns.map((column, i) => kinds[i] === 'integer' && !column.rowidAlias);
+  const ranges = ranged.some(Boolean)
+    ? (db.get(`SELECT ${columns.flatMap((c, i) => (ranged[i] ? [`min(${quoteIdentifier(c.name)}) AS lo${i}`, `max(${quoteIdentifier(c.name)}) AS hi${i}`] : [])).join(', ')} FROM ${quoteIdentifier(table)}`) ?? {})
+    : {};
+  const stats: (ColumnStats | undefined)[] = columns.map((column, i) => {
+    const kind = kinds[i];
+    if (kind === undefined) return undefined;
+    const nonNull = column.rowidAlias ? rows : num(row[`n${i}`]);
+    const count = (k: string) => (kind === k ? nonNull : 0);
+    const range = column.rowidAlias ? row : ranges;
+    return {
+      nonNull,
+      integers: count('integer'),
+      reals: count('real'),
+      texts: count('text'),
+      blobs: count('blob'),
+      minInteger: kind === 'integer' ? big(range[`lo${i}`]) : null,
+      maxInteger: kind === 'integer' ? big(range[`hi${i}`]) : null,
+      dateTexts: num(row[`d${i}`]),
+      dateOnlyTexts: num(row[`do${i}`]),
+      jsonTexts: num(row[`j${i}`]),
+    };
+  });
+  const mixed = columns.filter((_, i) => stats[i] === undefined);
+  if (mixed.length > 0) {
+    const full = fullColumnStats(db, table, mixed);
+    let next = 0;
+    for (let i = 0; i < stats.length; i += 1) if (stats[i] === undefined) stats[i] = full.columns[next++];
+  }
+  return { rows, columns: stats as ColumnStats[] };
+}
+
+/** Every count, for columns holding several kinds of values (and tests, as the reference). */
+export function fullColumnStats(db: SqliteDatabase, table: string, columns: readonly StatsRequest[]): { rows: number; columns: ColumnStats[] } {
   const row = db.get(columnStatsSql(table, columns)) ?? {};
   const num = (value: SqliteValue | undefined) => Number(value ?? 0);
   const big = (value: SqliteValue | undefined) => (value === null || value === undefined ? null : BigInt(value as bigint));

@@ -39,6 +39,8 @@ export interface EncodeTableInput {
 const jsChunkBytes = 1 << 20;
 const targetBatchBytes = 4 << 20;
 const maxBatchRows = 50_000;
+const jsonCacheEntries = 8192;
+const jsonCacheLength = 256;
 
 /**
  * A table as COPY text, batch by batch, in key order. Batches are built by SQLite (one query per
@@ -64,8 +66,15 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
   const from = quoteIdentifier(table.name);
   const boundary = (after: boolean) => statement(`boundary ${after}`, () => `SELECT ${order.key.map(quoteIdentifier).join(', ')} FROM ${from} ${keyRangeWhere(order, after, false)} ORDER BY ${keys} LIMIT 1 OFFSET ?`);
   const batch = (after: boolean, upTo: boolean) =>
-    statement(`batch ${after} ${upTo}`, () => `SELECT CAST(group_concat(coalesce(${line.sql}, char(${rowMarker})), '' ORDER BY ${keys}) AS BLOB), count(*) FROM ${from} ${keyRangeWhere(order, after, upTo)}`);
+    // The ORDERed subquery (never flattened into an aggregate) feeds group_concat in key order
+    // without the sort that group_concat(... ORDER BY) adds. Were the order ever different, the
+    // ordered digest would differ and verification fail: it cannot hide a wrong value.
+    statement(
+      `batch ${after} ${upTo}`,
+      () => `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${line.sql}, char(${rowMarker})) AS line FROM ${from} ${keyRangeWhere(order, after, upTo)} ORDER BY ${keys})`,
+    );
 
+  const jsonCache = new Map<string, string>();
   let size = 256;
   let after: SqliteValue[] | undefined;
   for (;;) {
@@ -85,7 +94,7 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
     const bytes = result?.[0];
     const rows = Number(result?.[1] ?? 0);
     if (rows > 0) {
-      const encoded = Buffer.isBuffer(bytes) ? checkedBatch(bytes, line.rawJson) : undefined;
+      const encoded = Buffer.isBuffer(bytes) ? checkedBatch(bytes, line.rawJson, jsonCache) : undefined;
       if (encoded) {
         if (input.counts) input.counts.sqlRows += rows;
         yield { bytes: encoded, rows };
@@ -104,7 +113,7 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
  * could not encode, a NUL, invalid UTF-8 (checked on the whole batch: every value sits between
  * ASCII separators, so one bad value makes the batch invalid), or JSON that does not normalise.
  */
-function checkedBatch(bytes: Buffer, rawJson: boolean): Buffer | undefined {
+function checkedBatch(bytes: Buffer, rawJson: boolean, jsonCache: Map<string, string>): Buffer | undefined {
   if (bytes.includes(rowMarker) || bytes.includes(0) || !isUtf8(bytes)) return undefined;
   if (!rawJson) return bytes;
   const writer = new CopyTextWriter(bytes.length + (bytes.length >> 2) + 64);
@@ -116,8 +125,18 @@ function checkedBatch(bytes: Buffer, rawJson: boolean): Buffer | undefined {
     const colon = bytes.indexOf(58, marker + 1);
     const start = colon + 1;
     const end = start + Number(bytes.toString('latin1', marker + 1, colon));
-    const text = jsonbText(bytes.toString('utf8', start, end));
-    if (text === undefined || !writer.escapedText(text)) return undefined;
+    const json = bytes.toString('utf8', start, end);
+    let text = jsonCache.get(json);
+    if (text === undefined) {
+      text = jsonbText(json);
+      if (text === undefined) return undefined;
+      // Application JSON repeats a lot (flags, sources, small settings): remember short documents, a bounded number.
+      if (json.length <= jsonCacheLength) {
+        if (jsonCache.size >= jsonCacheEntries) jsonCache.clear();
+        jsonCache.set(json, text);
+      }
+    }
+    if (!writer.escapedText(text)) return undefined;
     position = end;
   }
   writer.raw(bytes, position);

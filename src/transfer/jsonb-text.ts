@@ -17,43 +17,49 @@ export function jsonbText(json: string): string | undefined {
  * byte order). Undefined means "use the full parser", never "invalid".
  */
 export function jsonbTextFast(json: string): string | undefined {
-  if (/\\u|\d[.eE]|\d{16}/.test(json)) return undefined;
+  if (unsafeForParse.test(json)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
     return undefined;
   }
-  return canonical(value);
+  return canonical(value, !nonAscii.test(json));
 }
 
+const unsafeForParse = /\\u|\d[.eE]|\d{16}/;
 // eslint-disable-next-line no-control-regex
-const asciiKey = /^[\u0000-\u007f]*$/;
+const nonAscii = /[^\u0000-\u007f]/;
 
-function canonical(value: unknown): string | undefined {
+/** Sorts keys the way jsonb does (length, then bytes; for ASCII keys UTF-16 order is byte order). */
+function byJsonbOrder(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function canonical(value: unknown, ascii: boolean): string | undefined {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') return String(value);
-  if (value === null || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) {
-    const items: string[] = [];
-    for (const item of value) {
-      const text = canonical(item);
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) {
+      const text = canonical(value[i], ascii);
       if (text === undefined) return undefined;
-      items.push(text);
+      out += i === 0 ? text : `, ${text}`;
     }
-    return `[${items.join(', ')}]`;
+    return `${out}]`;
   }
   const object = value as Record<string, unknown>;
   const keys = Object.keys(object);
-  for (const key of keys) if (!asciiKey.test(key)) return undefined;
-  keys.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
-  const entries: string[] = [];
-  for (const key of keys) {
-    const text = canonical(object[key]);
+  if (!ascii) for (const key of keys) if (nonAscii.test(key)) return undefined;
+  if (keys.length > 1) keys.sort(byJsonbOrder);
+  let out = '{';
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    const text = canonical(object[key], ascii);
     if (text === undefined) return undefined;
-    entries.push(`${JSON.stringify(key)}: ${text}`);
+    out += `${i === 0 ? '' : ', '}${JSON.stringify(key)}: ${text}`;
   }
-  return `{${entries.join(', ')}}`;
+  return `${out}}`;
 }
 
 /** The full parser: every number kept digit for digit, PostgreSQL's refusals reproduced. */

@@ -10,7 +10,8 @@ export class TableDigest {
   rows = 0;
 
   constructor(readonly ordered: boolean) {
-    this.stream = ordered ? createHash('md5') : undefined;
+    // sha256 runs on the CPU's SHA instructions where they exist: over twice md5's speed there.
+    this.stream = ordered ? createHash('sha256') : undefined;
   }
 
   /** Ordered tables: a chunk of whole rows, in order. */

@@ -43,6 +43,12 @@ export interface SchemaStep {
   readonly name: string;
   readonly targetName: string;
   readonly sql: string;
+  /**
+   * Primary keys and unique constraints: the index build, run before `sql` (which then only
+   * attaches it with USING INDEX). It takes a SHARE lock, so it runs beside reads and other index
+   * builds of the same table, where ADD PRIMARY KEY would lock the table for the whole build.
+   */
+  readonly index?: string;
   /** Foreign keys only: what is needed to count orphan rows. */
   readonly foreignKey?: { readonly child: string; readonly columns: readonly string[]; readonly parent: string; readonly parentColumns: readonly string[] };
 }
@@ -132,14 +138,28 @@ export function planTransfer(schema: SqliteSchema, tables: readonly SqliteTable[
     const list = (names: readonly string[]) => names.map((n) => quoteIdentifier(col(n))).join(', ');
     if (table.source.primaryKey.length > 0) {
       const name = relations.claim(`${table.target}_pkey`);
-      constraints.push({ kind: 'primary key', table: table.source.name, name: `primary key (${table.source.primaryKey.join(', ')})`, targetName: name, sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdentifier(name)} PRIMARY KEY (${list(table.source.primaryKey)})` });
+      constraints.push({
+        kind: 'primary key',
+        table: table.source.name,
+        name: `primary key (${table.source.primaryKey.join(', ')})`,
+        targetName: name,
+        index: `CREATE UNIQUE INDEX ${quoteIdentifier(name)} ON ${qualified} (${list(table.source.primaryKey)})`,
+        sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdentifier(name)} PRIMARY KEY USING INDEX ${quoteIdentifier(name)}`,
+      });
     }
     for (const index of table.source.indexes) {
       if (index.origin === 'pk') continue;
       if (index.origin === 'u') {
         const names = index.columns.map((c) => c.name ?? '');
         const name = relations.claim(`${table.target}_${names.map((n) => col(n)).join('_')}_key`);
-        constraints.push({ kind: 'unique', table: table.source.name, name: `unique (${names.join(', ')})`, targetName: name, sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdentifier(name)} UNIQUE (${list(names)})` });
+        constraints.push({
+          kind: 'unique',
+          table: table.source.name,
+          name: `unique (${names.join(', ')})`,
+          targetName: name,
+          index: `CREATE UNIQUE INDEX ${quoteIdentifier(name)} ON ${qualified} (${list(names)})`,
+          sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdentifier(name)} UNIQUE USING INDEX ${quoteIdentifier(name)}`,
+        });
         continue;
       }
       const translated = translateIndex(index.sql ?? '', mode);

@@ -3,7 +3,8 @@ import { ExitCode } from '../errors/exit-codes.ts';
 import { describeLocation } from '../errors/transfer-error.ts';
 import { describeTarget, type ConnectPostgres, type PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
-import { openSourceDatabase, sourceError } from '../sqlite/open-source-database.ts';
+import { assertQuickCheck, openSourceDatabase, sourceError } from '../sqlite/open-source-database.ts';
+import { quickCheckInWorker } from '../sqlite/quick-check.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import { readSqliteSchema, type SqliteSchema } from '../sqlite/sqlite-schema.ts';
 import { readColumnStats } from './column-stats.ts';
@@ -37,6 +38,20 @@ interface PgError {
   readonly code?: string;
   readonly message: string;
 }
+
+/** Waits for the worker's quick_check (or runs it here when no worker could) and throws when the file is damaged. */
+async function finishQuickCheck(path: string, db: SqliteDatabase, check: Promise<string[] | undefined>): Promise<void> {
+  let problems = await check;
+  try {
+    problems ??= db.prepare('PRAGMA quick_check(20)').all().map((row) => String(Object.values(row)[0]));
+  } catch (error) {
+    throw sourceError(path, error);
+  }
+  assertQuickCheck(path, problems);
+}
+
+/** Per connection, while keys and indexes are built: enough to sort a few million keys in memory. */
+const indexBuildMemory = '256MB';
 
 const pgError = (error: unknown): PgError =>
   typeof error === 'object' && error !== null && 'message' in error ? (error as PgError) : { message: String(error) };
@@ -89,7 +104,15 @@ export class TransferSession {
     const options = resolveTransferOptions(input);
     const now = deps.now ?? Date.now;
     const started = now();
-    const db = (deps.openSource ?? openSourceDatabase)(options.sqlitePath);
+    // PRAGMA quick_check reads every page: a worker runs it beside the schema and statistics reads.
+    const check = deps.openSource ? undefined : quickCheckInWorker(options.sqlitePath);
+    let db: SqliteDatabase;
+    try {
+      db = deps.openSource ? deps.openSource(options.sqlitePath) : openSourceDatabase(options.sqlitePath, undefined, { quickCheck: false });
+    } catch (error) {
+      await check;
+      throw error;
+    }
     const connections: PostgresConnection[] = [];
     try {
       let schema: SqliteSchema;
@@ -97,12 +120,15 @@ export class TransferSession {
       try {
         schema = readSqliteSchema(db);
         for (const table of selectTables(schema, options.tables, options.excludeTables)) {
-          const requests = table.columns.map((c) => ({ name: c.name, dates: wantsDateStats(c.declaredType), json: wantsJsonStats(c.declaredType) }));
+          const requests = table.columns.map((c) => ({ name: c.name, dates: wantsDateStats(c.declaredType), json: wantsJsonStats(c.declaredType), rowidAlias: c.name === table.rowidAlias }));
           stats.set(table.name, readColumnStats(db, table.name, requests));
         }
       } catch (error) {
+        // A damaged file is reported as quick_check describes it, as when the check ran first.
+        if (check) await finishQuickCheck(options.sqlitePath, db, check);
         throw sourceError(options.sqlitePath, error);
       }
+      if (check) await finishQuickCheck(options.sqlitePath, db, check);
       const tables = selectTables(schema, options.tables, options.excludeTables);
       const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
       for (let i = 0; i < options.parallel; i += 1) connections.push(await deps.connect(options.postgres));
@@ -339,7 +365,12 @@ export class TransferSession {
     return true;
   }
 
-  /** After the data: sequences, keys, indexes and checks (in parallel), foreign keys, views. */
+  /**
+   * After the data: sequences; then index builds (keys included) in parallel with the verification
+   * of every table when this transfer verifies, since reads and index builds do not block each
+   * other; then the short steps that lock a table (attaching keys to their indexes, checks); then
+   * foreign keys and views.
+   */
   async finishSchema(): Promise<void> {
     const loaded = new Set(this.states.filter((s) => s.report.status === 'loaded' || s.report.status === 'already complete').map((s) => s.plan.source.name));
     const existing = await this.existingNames();
@@ -348,28 +379,67 @@ export class TransferSession {
       if (sql) await this.main.query(sql);
     }
     const skipped = (step: SchemaStep) => {
-      if (existing.has(step.targetName)) return true;
+      if (existing.constraints.has(step.targetName) || (!step.index && existing.relations.has(step.targetName))) return true;
       if (step.kind !== 'view' && !loaded.has(step.table)) {
         this.report.untranslatable.push({ kind: step.kind, object: `${step.table}: ${step.name}`, reason: 'not created because the table did not load' });
         return true;
       }
       return false;
     };
+    const refused = (step: SchemaStep, error: unknown) =>
+      this.report.untranslatable.push({ kind: step.kind, object: `${step.table}: ${step.name}`, reason: `PostgreSQL refused it: ${pgError(error).message}` });
     const constraints = this.plan.constraints.filter((s) => !skipped(s));
-    // Primary keys first in the queue: the foreign keys below need them.
-    await this.runPool(constraints, async (connection, step) => {
+    const rows = (table: string) => this.states.find((s) => s.plan.source.name === table)?.plan.rows ?? 0;
+    // Checks are added NOT VALID now (a moment's lock, before any read starts) and validated in the
+    // pool below: validation locks out writes and index builds, never the verification's reads.
+    const validations: SchemaStep[] = [];
+    for (const step of constraints.filter((s) => s.kind === 'check')) {
       try {
-        await connection.query(step.sql);
+        await this.main.query(`${step.sql} NOT VALID`);
+        validations.push(step);
       } catch (error) {
-        const e = pgError(error);
-        if (step.kind === 'check' && e.code === '23514') {
-          await connection.query(`${step.sql} NOT VALID`);
+        refused(step, error);
+      }
+    }
+    type Work = { build: SchemaStep } | { state: TableState } | { validate: SchemaStep };
+    const builds: Work[] = constraints.filter((s) => s.kind === 'index' || (s.index && !existing.relations.has(s.targetName))).map((build) => ({ build }));
+    const checks: Work[] = this.options.verify && this.report.command === 'transfer' ? this.verifiable().map((state) => ({ state })) : [];
+    const size = (item: Work) => ('state' in item ? item.state.plan.rows : rows('build' in item ? item.build.table : ''));
+    // Largest tables first, so the long tasks start early and the two connections finish together;
+    // validations last, after the index builds they would wait for.
+    const work = [...[...checks, ...builds].sort((a, b) => size(b) - size(a)), ...validations.map((validate) => ({ validate }))];
+    const failed = new Set<SchemaStep>();
+    await Promise.all(this.connections.map((c) => c.query(`SET maintenance_work_mem = '${indexBuildMemory}'`)));
+    await this.runPool(work, async (connection, item) => {
+      if ('state' in item) return this.verifyTable(connection, item.state);
+      if ('validate' in item) {
+        const step = item.validate;
+        try {
+          await connection.query(`ALTER TABLE ${qualifiedName(this.options.schema, this.plan.tables.find((t) => t.source.name === step.table)?.target ?? step.table)} VALIDATE CONSTRAINT ${quoteIdentifier(step.targetName)}`);
+        } catch (error) {
+          if (pgError(error).code !== '23514') throw error;
           this.report.warnings.push(`CHECK ${step.name} on "${step.table}" was added NOT VALID: some SQLite rows break it (rows kept).`);
-        } else {
-          this.report.untranslatable.push({ kind: step.kind, object: `${step.table}: ${step.name}`, reason: `PostgreSQL refused it: ${e.message}` });
         }
+        return;
+      }
+      const step = item.build;
+      try {
+        await connection.query(step.index ?? step.sql);
+      } catch (error) {
+        failed.add(step);
+        refused(step, error);
       }
     });
+    await this.runPool(
+      constraints.filter((s) => s.kind !== 'index' && s.kind !== 'check' && !failed.has(s)),
+      async (connection, step) => {
+        try {
+          await connection.query(step.sql);
+        } catch (error) {
+          refused(step, error);
+        }
+      },
+    );
     const foreignKeys = this.plan.foreignKeys.filter((s) => !skipped(s) && loaded.has(this.plan.tables.find((t) => qualifiedName(this.options.schema, t.target) === s.foreignKey?.parent)?.source.name ?? ''));
     await this.runPool(foreignKeys, async (connection, step) => {
       try {
@@ -388,16 +458,20 @@ export class TransferSession {
         this.report.orphans.push({ table: step.table, foreignKey: step.name, constraint: step.targetName, orphanRows: Number(orphans.rows[0]?.n ?? 0) });
       }
     });
-    await this.createViews(this.plan.views.filter((v) => !existing.has(v.targetName)));
+    await this.createViews(this.plan.views.filter((v) => !existing.relations.has(v.targetName)));
   }
 
-  private async existingNames(): Promise<Set<string>> {
-    const result = await this.main.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('i', 'v')
-       UNION SELECT conname FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = $1`,
+  /** Indexes and views (relations), and constraints, already in the target schema. */
+  private async existingNames(): Promise<{ relations: Set<string>; constraints: Set<string> }> {
+    const result = await this.main.query<{ name: string; constraint: boolean }>(
+      `SELECT c.relname AS name, false AS constraint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('i', 'v')
+       UNION SELECT conname, true FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = $1`,
       [this.options.schema],
     );
-    return new Set(result.rows.map((r) => r.name));
+    return {
+      relations: new Set(result.rows.filter((r) => !r.constraint).map((r) => r.name)),
+      constraints: new Set(result.rows.filter((r) => r.constraint).map((r) => r.name)),
+    };
   }
 
   /** Views in rounds: a view that reads another view waits until that one exists. */
@@ -430,32 +504,50 @@ export class TransferSession {
     );
   }
 
-  /** Compares every table by row count and content digest, PostgreSQL against SQLite. */
+  private verifiable(): TableState[] {
+    return this.states.filter((s) => s.report.status === 'loaded' || s.report.status === 'already complete');
+  }
+
+  /** Compares every table by row count and content digest, PostgreSQL against SQLite (tables finishSchema verified already are not read again). */
   async verify(): Promise<void> {
-    const mismatches: { table: string; detail: string }[] = [];
-    const states = this.states.filter((s) => s.report.status === 'loaded' || s.report.status === 'already complete');
+    const states = this.verifiable();
+    await this.runPool(
+      states.filter((s) => s.report.verified === undefined),
+      (connection, state) => this.verifyTable(connection, state),
+    );
+    const mismatches = states.filter((s) => s.report.verified?.ok === false).map((s) => ({ table: s.plan.source.name, detail: s.report.verified?.detail ?? '' }));
+    this.report.verification = { ok: mismatches.length === 0, mismatches };
+  }
+
+  /**
+   * One table: PostgreSQL's rows are read in the order they are stored first, which for a table
+   * COPY filled in key order is key order, so no index or sort is needed; only when that digest
+   * differs is the table read again ORDER BY its key, before any difference is reported.
+   */
+  private async verifyTable(connection: PostgresConnection, state: TableState): Promise<void> {
+    const { plan, report } = state;
     const utf8 = this.schema.encoding.toUpperCase() === 'UTF-8';
     const replace = this.options.invalidText === 'replace';
-    await this.runPool(states, async (connection, state) => {
-      const { plan, report } = state;
-      const sql = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, state.order);
-      const target = postgresDigest(connection, sql, state.order.ordered);
-      const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, state.order, utf8, replace).digest;
-      report.sourceDigest = source;
-      const result = await target;
-      if (report.rows === 0) report.rows = result.rows;
-      if (result.rows === plan.rows && result.digest === source) {
-        report.verified = { ok: true, rows: result.rows };
-        return;
-      }
-      const detail =
-        result.rows !== plan.rows
-          ? `SQLite has ${plan.rows} rows, PostgreSQL ${result.rows}`
-          : await firstDifference(this.db, connection, sql, plan.source, state.columns, state.order, utf8, replace);
-      report.verified = { ok: false, rows: result.rows, detail };
-      mismatches.push({ table: plan.source.name, detail });
-    });
-    this.report.verification = { ok: mismatches.length === 0, mismatches };
+    await connection.query('SET synchronize_seqscans = off');
+    const stored = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, state.order, false);
+    const sorted = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, state.order);
+    const target = postgresDigest(connection, stored, state.order.ordered);
+    // Keep a rejection handled while the SQLite side is computed.
+    target.catch(() => undefined);
+    const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, state.order, utf8, replace).digest;
+    report.sourceDigest = source;
+    let result = await target;
+    if (state.order.ordered && result.rows === plan.rows && result.digest !== source) result = await postgresDigest(connection, sorted, true);
+    if (report.rows === 0) report.rows = result.rows;
+    if (result.rows === plan.rows && result.digest === source) {
+      report.verified = { ok: true, rows: result.rows };
+      return;
+    }
+    const detail =
+      result.rows !== plan.rows
+        ? `SQLite has ${plan.rows} rows, PostgreSQL ${result.rows}`
+        : await firstDifference(this.db, connection, sorted, plan.source, state.columns, state.order, utf8, replace);
+    report.verified = { ok: false, rows: result.rows, detail };
   }
 
   /** Marks the report done and releases the snapshot and connections. */

@@ -13,11 +13,11 @@ export interface DigestResult {
   readonly digest: string;
 }
 
-/** The query that returns a table from PostgreSQL as exactly the COPY text dbops sent for it. */
-export function postgresRowsSql(schema: string, target: string, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder): string {
+/** The query that returns a table from PostgreSQL as exactly the COPY text dbops sent for it: sorted by key (ordered tables), or as stored. */
+export function postgresRowsSql(schema: string, target: string, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, sorted = order.ordered): string {
   const select = columns.map((c) => (c.type.kind === 'timestamptz' ? `(${quoteIdentifier(c.target)} AT TIME ZONE 'UTC')` : quoteIdentifier(c.target)));
   let orderBy = '';
-  if (order.ordered) {
+  if (order.ordered && sorted) {
     const keys = order.key.map((name) => {
       const column = columns[table.columns.findIndex((c) => c.name === name)] as RowColumn;
       return column.type.kind === 'text' ? `${quoteIdentifier(column.target)} COLLATE "C"` : quoteIdentifier(column.target);
