@@ -53,19 +53,21 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; assertionResults: { fullName: string; status: string }[] }[];
+  testResults: { name: string; status: string; assertionResults: { fullName: string; status: string }[] }[];
 }
 
 async function readSummary(file: string) {
   const json = JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as VitestJson | null;
   if (!json) return undefined;
   // A file whose suite was skipped as a whole registers no tests at all: count it as one skip.
+  // A file that failed to load registers no tests either: count it as one failure.
+  const brokenFiles = json.testResults.filter((result) => result.assertionResults.length === 0 && result.status === 'failed').length;
   const skippedNames = json.testResults.flatMap((result) => {
     const file = path.relative(process.cwd(), result.name);
-    if (result.assertionResults.length === 0) return [`${file}: the whole file`];
+    if (result.assertionResults.length === 0) return result.status === 'failed' ? [] : [`${file}: the whole file`];
     return result.assertionResults.filter((test) => test.status !== 'passed' && test.status !== 'failed').map((test) => `${file}: ${test.fullName}`);
   });
-  return { passed: json.numPassedTests, failed: json.numFailedTests, skipped: skippedNames.length, skippedNames };
+  return { passed: json.numPassedTests, failed: json.numFailedTests + brokenFiles, skipped: skippedNames.length, skippedNames };
 }
 
 process.exitCode = await main(process.argv.slice(2));
