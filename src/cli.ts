@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import Docker from 'dockerode';
 import type { CliContext } from './cli/cli-context.ts';
-import { takeSafetyBackup } from './backup/safety-backup.ts';
 import { registerBackupCommands } from './cli/backup-commands.ts';
 import { describeError } from './cli/describe-error.ts';
 import { Interruption } from './cli/interruption.ts';
@@ -10,16 +8,20 @@ import { registerSampleCommand } from './cli/sample-command.ts';
 import { registerMigrateCommands } from './cli/migrate-commands.ts';
 import { registerStackCommands } from './cli/stack-commands.ts';
 import { registerTransferCommands } from './cli/transfer-commands.ts';
-import { parseEnvironment } from './config/environment.ts';
-import { loadConfig } from './config/load-config.ts';
-import { ComposeCli, detectCompose } from './docker/compose-cli.ts';
-import { composeEnvironment } from './docker/compose-environment.ts';
-import { ComposeStack } from './docker/compose-stack.ts';
-import { DockerodeRuntime } from './docker/dockerode-runtime.ts';
 import { ExitCode } from './errors/exit-codes.ts';
-import { transferEngineMover } from './migrate/transfer-engine-mover.ts';
-import { connectPg } from './postgres/pg-connection.ts';
-import { ExecaCommandRunner } from './process/execa-command-runner.ts';
+import type { DataMover } from './migrate/data-mover.ts';
+import type { ConnectPostgres } from './postgres/postgres-connection.ts';
+
+// The real clients are imported when a command first uses them: loading dockerode, execa, zod and
+// pg for every command cost about a second of start-up, even for `--help`.
+const connectPg: ConnectPostgres = async (target) => (await import('./postgres/pg-connection.ts')).connectPg(target);
+const mover: DataMover = {
+  copy: async (...args) => (await transferEngine()).copy(...args),
+  verify: async (...args) => (await transferEngine()).verify(...args),
+};
+async function transferEngine(): Promise<DataMover> {
+  return (await import('./migrate/transfer-engine-mover.ts')).transferEngineMover({ connect: connectPg });
+}
 
 interface GlobalOptions {
   readonly debug: boolean;
@@ -35,14 +37,25 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     .showHelpAfterError()
     .exitOverride();
   const projectDir = () => path.resolve(program.opts<GlobalOptions>().projectDir);
-  const runner = new ExecaCommandRunner();
   const interruption = new Interruption((line) => process.stderr.write(`${line}\n`), (code) => process.exit(code));
 
   const cli: CliContext = {
     env,
     projectDir,
-    config: (environment) => loadConfig({ environment: parseEnvironment(environment), rootDir: projectDir(), env }),
+    config: async (environment) => {
+      const [{ loadConfig }, { parseEnvironment }] = await Promise.all([import('./config/load-config.ts'), import('./config/environment.ts')]);
+      return loadConfig({ environment: parseEnvironment(environment), rootDir: projectDir(), env });
+    },
     stack: async (config, options = {}) => {
+      const [{ default: Docker }, { DockerodeRuntime }, { ComposeCli, detectCompose }, { composeEnvironment }, { ComposeStack }, { ExecaCommandRunner }] = await Promise.all([
+        import('dockerode'),
+        import('./docker/dockerode-runtime.ts'),
+        import('./docker/compose-cli.ts'),
+        import('./docker/compose-environment.ts'),
+        import('./docker/compose-stack.ts'),
+        import('./process/execa-command-runner.ts'),
+      ]);
+      const runner = new ExecaCommandRunner();
       const runtime = new DockerodeRuntime(new Docker());
       await runtime.ping();
       const compose = new ComposeCli(runner, await detectCompose(runner), {
@@ -54,8 +67,11 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       return new ComposeStack({ config, runtime, compose, fetch, readiness: { timeoutMs: options.readyTimeoutMs ?? 120_000, maxDelayMs: 2000 } });
     },
     connectPostgres: connectPg,
-    mover: transferEngineMover({ connect: connectPg }),
-    safetyBackup: async (stack) => (await takeSafetyBackup(stack, 'pre-migrate', () => undefined)).archive,
+    mover,
+    safetyBackup: async (stack) => {
+      const { takeSafetyBackup } = await import('./backup/safety-backup.ts');
+      return (await takeSafetyBackup(stack, 'pre-migrate', () => undefined)).archive;
+    },
     tasks: { renderer: 'default', interruption },
     confirmIo: { input: process.stdin, output: process.stderr },
     out: (line) => process.stdout.write(`${line}\n`),

@@ -1,24 +1,34 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { acquireBackupLock } from '../backup/backup-lock.ts';
-import { acquireStackLock } from '../common/run-lock.ts';
-import { BackupRun, formatBytes, takeBackup } from '../backup/backup-run.ts';
-import { RestoreFailedError } from '../backup/backup-errors.ts';
-import { BackupStore } from '../backup/backup-store.ts';
-import { composeApiControl } from '../backup/compose-api-control.ts';
 import type { ContainerPostgres } from '../backup/container-postgres.ts';
-import { containerPostgres, dbopsVersion } from '../backup/safety-backup.ts';
-import { checkArchiveFile, RestoreRun } from '../backup/restore-run.ts';
-import { totalRows } from '../backup/table-rows.ts';
 import type { Config } from '../config/config.ts';
 import type { ComposeStack } from '../docker/compose-stack.ts';
 import { InputError } from '../errors/input-error.ts';
-import { backupTasks, type BackupContext } from '../tasks/backup-tasks.ts';
-import { restoreApplyTasks, restoreCheckTasks, type RestoreContext } from '../tasks/restore-tasks.ts';
+import type { BackupContext } from '../tasks/backup-tasks.ts';
+import type { RestoreContext } from '../tasks/restore-tasks.ts';
 import type { CliContext } from './cli-context.ts';
 import { confirm } from './confirm.ts';
-import { runTasks } from './run-tasks.ts';
 import { envOption } from './stack-commands.ts';
+
+/** The backup implementation, imported when a backup command runs rather than at every start-up. */
+async function backupModules() {
+  const modules = await Promise.all([
+    import('../backup/backup-lock.ts'),
+    import('../common/run-lock.ts'),
+    import('../backup/backup-run.ts'),
+    import('../backup/backup-errors.ts'),
+    import('../backup/backup-store.ts'),
+    import('../backup/compose-api-control.ts'),
+    import('../backup/safety-backup.ts'),
+    import('../backup/restore-run.ts'),
+    import('../backup/table-rows.ts'),
+    import('../tasks/backup-tasks.ts'),
+    import('../tasks/restore-tasks.ts'),
+    import('./run-tasks.ts'),
+  ]);
+  return Object.assign({}, ...modules) as UnionToIntersection<(typeof modules)[number]>;
+}
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 const exitCodes = `
 Exit codes:
@@ -46,7 +56,8 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
     .addHelpText('after', exitCodes)
     .action(async (options: { env: string; verify: 'read' | 'restore'; keep: boolean; keepLast: number; keepDays?: number; retention: boolean }) => {
       if (options.keepLast < 1) throw new InputError('--keep-last must be at least 1: the newest backup is always kept.');
-      const config = cli.config(options.env);
+      const config = await cli.config(options.env);
+      const { BackupStore, acquireBackupLock, BackupRun, dbopsVersion, runTasks, backupTasks, formatBytes, totalRows } = await backupModules();
       const { pg } = await openPostgres(cli, config);
       const store = new BackupStore(config.backupDir);
       const lock = acquireBackupLock(config.backupDir, 'backup');
@@ -97,7 +108,9 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
         throw new InputError('restore needs the archive to restore: dbops restore --env <environment> -- <file> (or make restore FILE=<file>).');
       }
       const archive = path.resolve(file);
-      const config = cli.config(options.env);
+      const config = await cli.config(options.env);
+      const { checkArchiveFile, BackupStore, acquireStackLock, acquireBackupLock, RestoreRun, composeApiControl, takeBackup, BackupRun, dbopsVersion, runTasks, restoreCheckTasks, restoreApplyTasks, totalRows, RestoreFailedError } =
+        await backupModules();
       const checkedFile = await checkArchiveFile(archive, config.postgres.database, { allowOtherDatabase: options.allowOtherDatabase });
       const { stack, pg } = await openPostgres(cli, config);
       const store = new BackupStore(config.backupDir);
@@ -155,7 +168,8 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
     .description('list the backups of an environment, newest last')
     .addOption(envOption())
     .action(async (options: { env: string }) => {
-      const config = cli.config(options.env);
+      const config = await cli.config(options.env);
+      const { BackupStore, totalRows, formatBytes } = await backupModules();
       const backups = await new BackupStore(config.backupDir).list(config.postgres.database);
       if (backups.length === 0) cli.out(`no backups of ${config.postgres.database} in ${config.backupDir}`);
       for (const backup of backups) {
@@ -170,6 +184,7 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
 
 async function openPostgres(cli: CliContext, config: Config): Promise<{ stack: ComposeStack; pg: ContainerPostgres }> {
   const stack = await cli.stack(config);
+  const { containerPostgres } = await import('../backup/safety-backup.ts');
   return { stack, pg: await containerPostgres(stack) };
 }
 

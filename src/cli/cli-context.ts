@@ -11,7 +11,7 @@ export interface CliContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly projectDir: () => string;
   /** Loads and validates `.env.<environment>` plus overrides. */
-  readonly config: (environment: string) => Config;
+  readonly config: (environment: string) => Promise<Config>;
   /** Checks the engine and compose, and returns the environment's stack. */
   readonly stack: (config: Config, options?: { readonly readyTimeoutMs?: number }) => Promise<ComposeStack>;
   readonly connectPostgres: ConnectPostgres;

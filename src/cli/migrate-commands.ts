@@ -7,12 +7,10 @@ import { ConfigError } from '../errors/config-error.ts';
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
 import { isPostgresUrl } from '../migrate/app-database-url.ts';
-import { returnToSqlite } from '../migrate/return-to-sqlite.ts';
-import { migrateTasks, type MigrateContext } from '../tasks/migrate-tasks.ts';
-import { rollbackTasks, type RollbackContext } from '../tasks/rollback-tasks.ts';
+import type { MigrateContext } from '../tasks/migrate-tasks.ts';
+import type { RollbackContext } from '../tasks/rollback-tasks.ts';
 import type { CliContext } from './cli-context.ts';
 import { confirm } from './confirm.ts';
-import { runTasks } from './run-tasks.ts';
 import { envOption } from './stack-commands.ts';
 
 interface MigrateOptions {
@@ -30,11 +28,16 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
     .option('-y, --yes', 'confirm without asking (production)', false)
     .option('--ready-timeout <seconds>', 'how long to wait for PostgreSQL and the api', toSeconds, 120)
     .action(async (options: MigrateOptions) => {
-      const config = cli.config(options.env);
+      const config = await cli.config(options.env);
       await confirmProduction(cli, config, `This migrates the production api of ${config.composeProject} from SQLite to PostgreSQL.`, options.yes);
       requireSwitchableUrl(config);
       await withRun(cli, config, 'migrate', async (record) => {
         const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
+        const [{ migrateTasks }, { returnToSqlite }, { runTasks }] = await Promise.all([
+          import('../tasks/migrate-tasks.ts'),
+          import('../migrate/return-to-sqlite.ts'),
+          import('./run-tasks.ts'),
+        ]);
         const ctx: MigrateContext = { alreadyMigrated: isPostgresUrl(config.databaseUrl), apiWasRunning: false, switched: false };
         const started = Date.now();
         try {
@@ -83,7 +86,7 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
     .option('--force', 'roll back even when PostgreSQL holds rows that SQLite does not', false)
     .option('--ready-timeout <seconds>', 'how long to wait for the api', toSeconds, 120)
     .action(async (options: MigrateOptions & { force: boolean }) => {
-      const config = cli.config(options.env);
+      const config = await cli.config(options.env);
       const previous = config.previousDatabaseUrl;
       if (!isPostgresUrl(config.databaseUrl) || previous === undefined || isPostgresUrl(previous)) {
         throw new DbopsError(
@@ -96,6 +99,7 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
       requireSwitchableUrl(config);
       await withRun(cli, config, 'rollback', async (record) => {
         const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
+        const [{ rollbackTasks }, { runTasks }] = await Promise.all([import('../tasks/rollback-tasks.ts'), import('./run-tasks.ts')]);
         try {
           const ctx = await runTasks<RollbackContext>(rollbackTasks(stack, cli.mover, previous, options.force), {}, cli.tasks);
           record.finish('succeeded', { environment: config.environment, postgres: ctx.postgresCheck ?? null, api: ctx.health ?? null });

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { generateSample } from '../sample/generate-sample.ts';
 import type { CliContext } from './cli-context.ts';
 
 /** `sample`: write a realistic application database to migrate. */
@@ -15,12 +14,13 @@ export function registerSampleCommand(program: Command, cli: CliContext): void {
     .option('--seed <n>', 'seed: the same seed gives the same database', toInteger, 42)
     .option('--force', 'replace the file if it exists', false)
     .option('--if-missing', 'keep an existing file and only report it', false)
-    .action((options: { out: string; sessions: number; messagesPerSession: number; seed: number; force: boolean; ifMissing: boolean }) => {
+    .action(async (options: { out: string; sessions: number; messagesPerSession: number; seed: number; force: boolean; ifMissing: boolean }) => {
       const out = path.resolve(cli.projectDir(), options.out);
       if (options.ifMissing && existsSync(out)) {
         cli.out(`Kept the existing ${out} (remove it, or pass --force instead of --if-missing, to generate a new one).`);
         return;
       }
+      const { generateSample } = await import('../sample/generate-sample.ts');
       const summary = generateSample({
         out,
         sessions: options.sessions,

@@ -1,11 +1,7 @@
 import { Option, type Command } from 'commander';
-import { configKeyNames } from '../config/config-keys.ts';
-import { redactUrl } from '../config/redact-url.ts';
-import { composeEnvironment } from '../docker/compose-environment.ts';
-import { stackDownTasks, stackUpTasks, type StackUpContext } from '../tasks/stack-tasks.ts';
+import type { StackUpContext } from '../tasks/stack-tasks.ts';
 import type { CliContext } from './cli-context.ts';
 import { confirm } from './confirm.ts';
-import { runTasks } from './run-tasks.ts';
 
 export const envOption = () => new Option('-e, --env <environment>', 'development (dev) or production (prod)').default('development');
 
@@ -16,7 +12,8 @@ export function registerStackCommands(program: Command, cli: CliContext): void {
     .description('start the stack (postgres and api) and wait until both are ready')
     .addOption(envOption())
     .action(async (options: { env: string }) => {
-      const stack = await cli.stack(cli.config(options.env));
+      const stack = await cli.stack(await cli.config(options.env));
+      const [{ stackUpTasks }, { runTasks }] = await Promise.all([import('../tasks/stack-tasks.ts'), import('./run-tasks.ts')]);
       const ctx = await runTasks<StackUpContext>(stackUpTasks(stack), {}, cli.tasks);
       cli.out(`postgres: 127.0.0.1:${ctx.postgresPort ?? '?'} (database ${stack.config.postgres.database})`);
       if (ctx.api) cli.out(`api: ${ctx.api.baseUrl} (backend ${ctx.api.health.backend}, ${ctx.api.health.sessions} sessions)`);
@@ -29,10 +26,11 @@ export function registerStackCommands(program: Command, cli: CliContext): void {
     .option('--volumes', 'also remove the data volume and the built api image', false)
     .option('-y, --yes', 'confirm without asking (production)', false)
     .action(async (options: { env: string; volumes: boolean; yes: boolean }) => {
-      const config = cli.config(options.env);
+      const config = await cli.config(options.env);
       if (options.volumes && config.environment === 'production') {
         await confirm(cli.confirmIo, `This deletes the production PostgreSQL volume of project ${config.composeProject}.`, options.yes);
       }
+      const [{ stackDownTasks }, { runTasks }] = await Promise.all([import('../tasks/stack-tasks.ts'), import('./run-tasks.ts')]);
       await runTasks(stackDownTasks(await cli.stack(config), { volumes: options.volumes }), {}, cli.tasks);
     });
 
@@ -40,8 +38,13 @@ export function registerStackCommands(program: Command, cli: CliContext): void {
     .command('config')
     .description('show the configuration of an environment and where each value came from (secrets hidden)')
     .addOption(envOption())
-    .action((options: { env: string }) => {
-      const config = cli.config(options.env);
+    .action(async (options: { env: string }) => {
+      const config = await cli.config(options.env);
+      const [{ configKeyNames }, { composeEnvironment }, { redactUrl }] = await Promise.all([
+        import('../config/config-keys.ts'),
+        import('../docker/compose-environment.ts'),
+        import('../config/redact-url.ts'),
+      ]);
       const shown: Record<string, string> = {
         ...composeEnvironment(config),
         DATABASE_URL: redactUrl(config.databaseUrl),

@@ -1,15 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { connectPg } from '../postgres/pg-connection.ts';
+import type { ListrTask } from 'listr2';
 import type { ConnectPostgres } from '../postgres/postgres-connection.ts';
-import { transferTasks, verifyTasks, type TransferContext } from '../tasks/transfer-tasks.ts';
-import { assertTransferSucceeded } from '../transfer/transfer-database.ts';
+import type { TransferContext } from '../tasks/transfer-tasks.ts';
 import type { IfExistsMode, InvalidTextMode, TransferOptions } from '../transfer/transfer-options.ts';
-import { formatSummary } from '../transfer/transfer-report.ts';
 import type { IdentifierMode } from '../transfer/identifier-mapper.ts';
 import type { CliContext } from './cli-context.ts';
-import { runTasks } from './run-tasks.ts';
 
 interface TransferCommandOptions {
   sqlite: string;
@@ -33,7 +30,7 @@ const positive = (value: string): number => {
 };
 
 /** `transfer` and `verify`: SQLite to PostgreSQL, proven equal. */
-export function registerTransferCommands(program: Command, cli: CliContext, connect: ConnectPostgres = connectPg): void {
+export function registerTransferCommands(program: Command, cli: CliContext, connect: ConnectPostgres = cli.connectPostgres): void {
   const common = (command: Command) =>
     command
       .requiredOption('--sqlite <path>', 'the SQLite database file (opened read-only)')
@@ -50,12 +47,14 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
     .addOption(new Option('--if-exists <mode>', 'when the tables exist: refuse, replace them, or finish an interrupted transfer').choices(['fail', 'truncate', 'resume']).default('fail'))
     .option('--no-verify', 'skip the row count and digest comparison (not recommended)')
     .action(async (options: TransferCommandOptions) => {
+      const { transferTasks } = await import('../tasks/transfer-tasks.ts');
       const ctx = await run(cli, transferTasks(toTransferOptions(cli, options), { connect }));
       await finish(cli, ctx, options.report);
     });
 
   common(program.command('verify').description('compare a finished copy with its SQLite source: row counts and content digests of every table')).action(
     async (options: TransferCommandOptions) => {
+      const { verifyTasks } = await import('../tasks/transfer-tasks.ts');
       const ctx = await run(cli, verifyTasks(toTransferOptions(cli, { ...options, ifExists: 'resume', verify: true }), { connect }));
       await finish(cli, ctx, options.report);
     },
@@ -80,7 +79,8 @@ function toTransferOptions(cli: CliContext, options: TransferCommandOptions): Tr
   };
 }
 
-async function run(cli: CliContext, tasks: ReturnType<typeof transferTasks>): Promise<TransferContext> {
+async function run(cli: CliContext, tasks: ListrTask<TransferContext>[]): Promise<TransferContext> {
+  const { runTasks } = await import('./run-tasks.ts');
   const ctx: TransferContext = {};
   try {
     return await runTasks<TransferContext>(tasks, ctx, cli.tasks);
@@ -93,6 +93,7 @@ async function run(cli: CliContext, tasks: ReturnType<typeof transferTasks>): Pr
 async function finish(cli: CliContext, ctx: TransferContext, reportFile: string | undefined): Promise<void> {
   const session = ctx.session;
   if (!session) return;
+  const [{ formatSummary }, { assertTransferSucceeded }] = await Promise.all([import('../transfer/transfer-report.ts'), import('../transfer/transfer-database.ts')]);
   const report = await session.close();
   for (const line of formatSummary(report)) cli.out(line);
   if (reportFile) {

@@ -5,7 +5,8 @@ import type { PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
-import { encodeTable, type EncodeCounts } from './copy-batches.ts';
+import { encodeTable, type CopyBatch, type EncodeCounts } from './copy-batches.ts';
+import { encodeTableInWorker } from './encode-in-worker.ts';
 import type { ValueProblem } from './encode-value.ts';
 import { TableDigest } from './table-digest.ts';
 import { describeKey, type RowColumn, type RowOrder } from './table-rows.ts';
@@ -48,6 +49,11 @@ export interface LoadTableInput {
   readonly utf8: boolean;
   readonly replaceInvalid: boolean;
   readonly onRows: (rowsDone: number) => void;
+  /**
+   * Encode in a worker thread on its own connection to this file. Only for a rollback-journal file
+   * whose read transaction `db` holds, so both connections see one snapshot (see encode-in-worker.ts).
+   */
+  readonly workerPath?: string;
   /** Filled with how many rows each encoder wrote (tests). */
   readonly counts?: EncodeCounts;
 }
@@ -71,6 +77,12 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
   const qualified = qualifiedName(input.schema, input.target);
   const digest = new TableDigest(order.ordered);
   const replaced: ReplacedValue[] = [];
+  const replace = (columnIndex: number, problem: ValueProblem, row: string) => {
+    if (replaced.length < 100_000) replaced.push({ table: table.name, column: columns[columnIndex]?.source ?? '', row, problem: describeProblem(problem) });
+  };
+  const stop = (columnIndex: number, problem: ValueProblem, row: string): never => {
+    throw new ValueProblemError(table.name, columnIndex, (columns[columnIndex] as RowColumn).source, row, problem);
+  };
   let copy: Writable | undefined;
   let done: Promise<void> | undefined;
   await connection.query('BEGIN');
@@ -84,23 +96,28 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     done.catch(() => undefined);
     let rows = 0;
     let reported = 0;
-    const batches = encodeTable({
-      db: input.db,
-      table,
-      columns,
-      order,
-      utf8: input.utf8,
-      replaceInvalid: input.replaceInvalid,
-      onReplace: (i, p, row) => {
-        if (replaced.length < 100_000) replaced.push({ table: table.name, column: columns[i]?.source ?? '', row: describeKey(order, row), problem: describeProblem(p) });
-      },
-      onProblem: (problem, row) => {
-        const column = columns[problem.columnIndex] as RowColumn;
-        throw new ValueProblemError(table.name, problem.columnIndex, column.source, describeKey(order, row), problem.problem);
-      },
-      ...(input.counts ? { counts: input.counts } : {}),
-    });
-    for (const batch of batches) {
+    const here = () =>
+      encodeTable({
+        db: input.db,
+        table,
+        columns,
+        order,
+        utf8: input.utf8,
+        replaceInvalid: input.replaceInvalid,
+        onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
+        onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
+        ...(input.counts ? { counts: input.counts } : {}),
+      });
+    const batches = input.workerPath
+      ? inWorkerOrHere(
+          encodeTableInWorker(
+            { path: input.workerPath, table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid },
+            { onReplace: replace, onProblem: stop, ...(input.counts ? { counts: input.counts } : {}) },
+          ),
+          here,
+        )
+      : here();
+    for await (const batch of batches) {
       digest.addBatch(batch.bytes, batch.rows);
       rows += batch.rows;
       // Up to a few batches wait in the stream, so the server always has rows to parse while the
@@ -126,5 +143,16 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     }
     await connection.query('ROLLBACK').catch(() => undefined);
     throw error;
+  }
+}
+
+/** The worker's batches, or this thread's when no worker could start. */
+async function* inWorkerOrHere(worker: AsyncGenerator<CopyBatch | undefined>, here: () => Iterable<CopyBatch>): AsyncGenerator<CopyBatch> {
+  for await (const batch of worker) {
+    if (batch === undefined) {
+      yield* here();
+      return;
+    }
+    yield batch;
   }
 }

@@ -50,6 +50,12 @@ async function finishQuickCheck(path: string, db: SqliteDatabase, check: Promise
   assertQuickCheck(path, problems);
 }
 
+/** True for the rollback-journal modes (not WAL, and not a file without a journal). */
+function rollbackJournal(db: SqliteDatabase): boolean {
+  const mode = String(Object.values(db.get('PRAGMA journal_mode') ?? {})[0] ?? '').toLowerCase();
+  return mode === 'delete' || mode === 'truncate' || mode === 'persist';
+}
+
 /** Per connection, while keys and indexes are built: enough to sort a few million keys in memory. */
 const indexBuildMemory = '256MB';
 
@@ -65,6 +71,8 @@ export class TransferSession {
   readonly report: TransferReport;
   private readonly states: TableState[] = [];
   private readonly now: () => number;
+  /** The source file, when a worker thread may encode from it on a second connection (see encode-in-worker.ts). */
+  private workerSource: string | undefined;
 
   private constructor(
     options: ResolvedTransferOptions,
@@ -133,6 +141,8 @@ export class TransferSession {
       const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
       for (let i = 0; i < options.parallel; i += 1) connections.push(await deps.connect(options.postgres));
       const session = new TransferSession(options, db, schema, plan, stats, connections, command, now, started);
+      // A second connection sees our snapshot only under a rollback journal, where our read transaction holds off every commit.
+      if (!deps.openSource && rollbackJournal(db)) session.workerSource = options.sqlitePath;
       for (const table of plan.tables) {
         for (const column of table.columns) {
           if (column.widened) session.report.widenedColumns.push({ table: table.source.name, column: column.source, type: column.type.sql, reason: column.widened });
@@ -274,14 +284,16 @@ export class TransferSession {
   /** Copies every table, several at once (one connection each), widening a column and retrying when a value needs it. */
   async loadTables(): Promise<void> {
     const queue = [...this.states].filter((s) => s.report.status === 'pending').sort((a, b) => b.plan.rows - a.plan.rows);
+    // The largest table is encoded in a worker thread, the others here, beside it.
+    const largest = queue[0];
     await Promise.all(
       this.connections.map(async (connection) => {
-        for (let state = queue.shift(); state; state = queue.shift()) await this.loadOne(connection, state);
+        for (let state = queue.shift(); state; state = queue.shift()) await this.loadOne(connection, state, state === largest ? this.workerSource : undefined);
       }),
     );
   }
 
-  private async loadOne(connection: PostgresConnection, state: TableState): Promise<void> {
+  private async loadOne(connection: PostgresConnection, state: TableState, workerPath: string | undefined): Promise<void> {
     const { plan, report } = state;
     const qualified = qualifiedName(this.options.schema, plan.target);
     if (state.existed && this.options.ifExists === 'resume') {
@@ -310,6 +322,7 @@ export class TransferSession {
           order: state.order,
           utf8: this.schema.encoding.toUpperCase() === 'UTF-8',
           replaceInvalid: this.options.invalidText === 'replace',
+          ...(workerPath ? { workerPath } : {}),
           onRows: (rowsDone) => {
             const seconds = Math.max(0.001, (this.now() - started) / 1000);
             this.options.onProgress({ table: plan.source.name, rowsDone, rowsTotal: plan.rows, rowsPerSecond: rowsDone / seconds });
