@@ -1,21 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqlite } from '../sqlite/sqlite-database.ts';
-import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
 import { encodeTable, type EncodeCounts } from './copy-batches.ts';
-import { describeKey, type RowColumn, type RowOrder } from './table-rows.ts';
-import type { WorkerMessage } from './encode-in-worker.ts';
+import { describeKey } from './table-rows.ts';
+import type { WorkerEncodeInput, WorkerMessage } from './encode-in-worker.ts';
 
 /**
  * Runs in a worker thread (see encode-in-worker.ts): encodes one table's COPY batches on its own
  * read-only connection and posts them to the main thread, at most `maxInFlight` unconsumed.
  */
-interface EncodeWorkerData {
-  readonly path: string;
-  readonly table: SqliteTable;
-  readonly columns: readonly RowColumn[];
-  readonly order: RowOrder;
-  readonly utf8: boolean;
-  readonly replaceInvalid: boolean;
+interface EncodeWorkerData extends WorkerEncodeInput {
   readonly inFlight: Int32Array;
   readonly maxInFlight: number;
 }
