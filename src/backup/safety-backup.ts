@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import type { Config } from '../config/config.ts';
 import type { ComposeStack } from '../docker/compose-stack.ts';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
 import { acquireBackupLock } from './backup-lock.ts';
-import { BackupRun, takeBackup, type BackupOutcome, type Progress } from './backup-run.ts';
+import { BackupRun, takeBackup, type BackupOutcome, type BackupRunOptions, type Progress } from './backup-run.ts';
 import { BackupStore } from './backup-store.ts';
 import { ContainerPostgres } from './container-postgres.ts';
 
@@ -23,6 +24,14 @@ export async function containerPostgres(stack: ComposeStack): Promise<ContainerP
   return new ContainerPostgres(stack.runtime, { containerId: container.id, containerName: container.name, user, password, database });
 }
 
+/** A backup run of the configured database into BACKUP_DIR: what every backup, safety backups included, is built from. */
+export function newBackupRun(config: Config, pg: ContainerPostgres, options: BackupRunOptions): BackupRun {
+  return new BackupRun(
+    { pg, store: new BackupStore(config.backupDir), dbopsVersion: dbopsVersion(), environment: config.environment, composeProject: config.composeProject },
+    options,
+  );
+}
+
 /**
  * A verified backup taken before another command changes the database (a migration): same lock,
  * same checks and same manifest as `dbops backup`, retention not applied. `archive` is its path.
@@ -32,11 +41,7 @@ export async function takeSafetyBackup(stack: ComposeStack, reason: 'pre-migrate
   const pg = await containerPostgres(stack);
   const lock = acquireBackupLock(config.backupDir, `safety backup (${reason})`);
   try {
-    const run = new BackupRun(
-      { pg, store: new BackupStore(config.backupDir), dbopsVersion: dbopsVersion(), environment: config.environment, composeProject: config.composeProject },
-      { verify: 'read', keep: false, reason },
-    );
-    return await takeBackup(run, progress, 'read');
+    return await takeBackup(newBackupRun(config, pg, { verify: 'read', keep: false, reason }), progress, 'read');
   } finally {
     lock.release();
   }

@@ -57,14 +57,11 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
     .action(async (options: { env: string; verify: 'read' | 'restore'; keep: boolean; keepLast: number; keepDays?: number; retention: boolean }) => {
       if (options.keepLast < 1) throw new InputError('--keep-last must be at least 1: the newest backup is always kept.');
       const config = await cli.config(options.env);
-      const { BackupStore, acquireBackupLock, BackupRun, dbopsVersion, runTasks, backupTasks, formatBytes, totalRows } = await backupModules();
+      const { BackupStore, acquireBackupLock, newBackupRun, runTasks, backupTasks, formatBytes, totalRows } = await backupModules();
       const { pg } = await openPostgres(cli, config);
       const store = new BackupStore(config.backupDir);
       const lock = acquireBackupLock(config.backupDir, 'backup');
-      const run = new BackupRun(
-        { pg, store, dbopsVersion: dbopsVersion(), environment: config.environment, composeProject: config.composeProject },
-        { verify: options.verify, keep: options.keep, reason: 'manual' },
-      );
+      const run = newBackupRun(config, pg, { verify: options.verify, keep: options.keep, reason: 'manual' });
       let ctx: BackupContext;
       try {
         ctx = await runTasks<BackupContext>(
@@ -109,26 +106,18 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
       }
       const archive = path.resolve(file);
       const config = await cli.config(options.env);
-      const { checkArchiveFile, BackupStore, acquireStackLock, acquireBackupLock, RestoreRun, composeApiControl, takeBackup, BackupRun, dbopsVersion, runTasks, restoreCheckTasks, restoreApplyTasks, totalRows, RestoreFailedError } =
+      const { checkArchiveFile, acquireStackLock, acquireBackupLock, RestoreRun, composeApiControl, takeBackup, newBackupRun, runTasks, restoreCheckTasks, restoreApplyTasks, totalRows, RestoreFailedError } =
         await backupModules();
       const checkedFile = await checkArchiveFile(archive, config.postgres.database, { allowOtherDatabase: options.allowOtherDatabase });
       const { stack, pg } = await openPostgres(cli, config);
-      const store = new BackupStore(config.backupDir);
       const stackLock = acquireStackLock(cli.projectDir(), config.composeProject, 'restore');
       const lock = acquireBackupLock(config.backupDir, 'restore');
       const run = new RestoreRun(
         {
           pg,
           api: composeApiControl(stack),
-          safetyBackup: (progress) =>
-            takeBackup(
-              new BackupRun(
-                { pg, store, dbopsVersion: dbopsVersion(), environment: config.environment, composeProject: config.composeProject },
-                { verify: 'read', keep: false, reason: 'pre-restore' },
-              ),
-              progress,
-              'read',
-            ),
+          // The restore already holds the backup lock, so its safety backup runs under it.
+          safetyBackup: (progress) => takeBackup(newBackupRun(config, pg, { verify: 'read', keep: false, reason: 'pre-restore' }), progress, 'read'),
         },
         { file: archive, allowOtherDatabase: options.allowOtherDatabase, keepOldDatabase: options.keepOldDatabase },
       );
