@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { lastLines } from '../errors/last-lines.ts';
 import type { ArchiveHeader } from './archive-header.ts';
@@ -9,7 +9,6 @@ import type { BackupManifest } from './backup-manifest.ts';
 import { backupFileName } from './backup-naming.ts';
 import type { BackupStore, PartialArchive } from './backup-store.ts';
 import type { ContainerPostgres } from './container-postgres.ts';
-import { DigestingStream } from './digesting-stream.ts';
 import { displayName } from './sql-identifier.ts';
 import { compareTableRows, type TableRows } from './table-rows.ts';
 
@@ -86,23 +85,27 @@ export class BackupRun {
     this.startedAt = this.now();
     const started = Date.now();
     const label = this.options.reason === 'manual' ? undefined : this.options.reason;
-    const partial = await this.deps.store.createPartial(backupFileName(this.database, this.startedAt, label));
-    this.partial = partial;
     let tables = 0;
-    const digesting = new DigestingStream((bytes) => progress(`${formatBytes(bytes)} written, ${tables} tables dumped`));
-    const writing = pipeline(digesting, partial.stream);
+    const partial = await this.deps.store.createPartial(backupFileName(this.database, this.startedAt, label), (bytes) =>
+      progress(`${formatBytes(bytes)} written, ${tables} tables dumped`),
+    );
+    this.partial = partial;
     const verbose = lineSink((line) => {
       if (/dumping contents of table/.test(line)) tables += 1;
     });
+    // Listening from the start: a write error (a full disk) must not go unhandled.
+    const written = finished(partial.sink);
+    written.catch(() => undefined);
     let result;
     try {
-      result = await this.deps.pg.dump(digesting, verbose);
+      result = await this.deps.pg.dump(partial.sink, verbose);
     } finally {
-      digesting.end();
-      await writing.catch(() => undefined);
+      partial.sink.end();
     }
-    await writing;
-    await partial.close();
+    await written;
+    // Every byte is in the file now, readable by the verification; the fsync runs beside it and
+    // commit waits for it before the archive gets its final name.
+    partial.close().catch(() => undefined);
     if (result.exitCode !== 0) {
       throw new CommandFailedError(
         'pg_dump',
@@ -112,8 +115,8 @@ export class BackupRun {
         'No backup was made and the partial file was deleted. Check the PostgreSQL log and the free space in the backup directory.',
       );
     }
-    this.dumped = { bytes: digesting.bytes, sha256: digesting.digest(), durationMs: Date.now() - started };
-    return { file: partial.partialPath, bytes: digesting.bytes, tables, durationMs: this.dumped.durationMs };
+    this.dumped = { bytes: partial.sink.bytes, sha256: partial.sink.digest(), durationMs: Date.now() - started };
+    return { file: partial.partialPath, bytes: partial.sink.bytes, tables, durationMs: this.dumped.durationMs };
   }
 
   /** Reads the whole archive back from disk inside the container and counts every table's rows. */

@@ -1,9 +1,9 @@
-import { close as closeFd, constants, createWriteStream, fsync, open as openFd } from 'node:fs';
+import { close as closeFd, constants, fsync, open as openFd } from 'node:fs';
 import { promisify } from 'node:util';
 import { chmod, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
+import { ArchiveFileSink } from './archive-file-sink.ts';
 import { parseManifest, type BackupManifest } from './backup-manifest.ts';
 import { isBackupOf, keepMarkerPathFor, manifestPathFor } from './backup-naming.ts';
 
@@ -21,8 +21,9 @@ export interface StoredBackup {
 export interface PartialArchive {
   readonly finalPath: string;
   readonly partialPath: string;
-  readonly stream: Writable;
-  /** Waits until every byte is on disk (fsync) and closes the file. */
+  /** Where the archive's bytes go: counted and hashed on the way. */
+  readonly sink: ArchiveFileSink;
+  /** Ends the sink, waits until every byte is on disk (fsync) and closes the file; once, however often called. */
   close(): Promise<void>;
 }
 
@@ -34,32 +35,30 @@ export class BackupStore {
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
   }
 
-  async createPartial(fileName: string): Promise<PartialArchive> {
+  async createPartial(fileName: string, onBytes?: (bytes: number) => void): Promise<PartialArchive> {
     await this.prepare();
     const finalPath = path.join(this.directory, fileName);
     const partialPath = `${finalPath}.partial`;
-    // O_EXCL: never write over anything, not even a leftover partial file. A plain descriptor, not a
-    // FileHandle: a FileHandle lent to a write stream cannot be fsynced or closed afterwards.
+    // O_EXCL: never write over anything, not even a leftover partial file.
     const fd = await promisify(openFd)(partialPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    const stream = createWriteStream('', { fd, autoClose: false, highWaterMark: 1024 * 1024 });
-    let closed = false;
-    return {
-      finalPath,
-      partialPath,
-      stream,
-      close: async () => {
-        if (closed) return;
-        closed = true;
-        if (!stream.writableEnded) stream.end();
-        await finished(stream).catch(() => undefined);
+    const sink = new ArchiveFileSink(fd, onBytes);
+    let closing: Promise<void> | undefined;
+    const close = async () => {
+      try {
+        if (!sink.writableEnded) sink.end();
+        await finished(sink);
         await promisify(fsync)(fd);
+      } finally {
         await promisify(closeFd)(fd);
-      },
+      }
     };
+    return { finalPath, partialPath, sink, close: () => (closing ??= close()) };
   }
 
   /** Moves a finished archive to its final name and writes its manifest beside it, both atomically. */
   async commit(partial: PartialArchive, manifest: BackupManifest): Promise<{ archive: string; manifest: string }> {
+    // The archive is on disk before its manifest and its name say it is complete.
+    await partial.close();
     const manifestPath = manifestPathFor(partial.finalPath);
     await writeFileAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(partial.partialPath, partial.finalPath);

@@ -22,9 +22,7 @@ export class DockerStreamDemuxer extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.consume(chunk)
-      .then(() => callback())
-      .catch((error: unknown) => callback(error instanceof Error ? error : new Error(String(error))));
+    this.consume(chunk, 0, callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -35,14 +33,18 @@ export class DockerStreamDemuxer extends Writable {
     callback();
   }
 
-  private async consume(chunk: Buffer): Promise<void> {
-    let offset = 0;
+  /**
+   * Hands the chunk's payloads to their targets from `offset` on. Synchronous while the targets
+   * accept data (the usual case: one call per chunk); when one pushes back, resumes after its
+   * 'drain' and only then acknowledges the chunk.
+   */
+  private consume(chunk: Buffer, offset: number, callback: (error?: Error | null) => void): void {
     while (offset < chunk.length) {
       if (this.remaining === 0) {
         const needed = headerLength - this.header.length;
         this.header = Buffer.concat([this.header, chunk.subarray(offset, offset + needed)]);
         offset += Math.min(needed, chunk.length - offset);
-        if (this.header.length < headerLength) return;
+        if (this.header.length < headerLength) break;
         const type = this.header[0];
         this.remaining = this.header.readUInt32BE(4);
         this.header = Buffer.alloc(0);
@@ -51,15 +53,24 @@ export class DockerStreamDemuxer extends Writable {
         continue;
       }
       const take = Math.min(this.remaining, chunk.length - offset);
-      const payload = chunk.subarray(offset, offset + take);
+      const target = this.target ?? this.stderr;
+      if (target.destroyed) {
+        // A target that failed (a full disk) emits no 'drain' any more: waiting would hang.
+        callback(target.errored ?? new Error('the output stream was closed before the command finished'));
+        return;
+      }
+      const accepted = target.write(chunk.subarray(offset, offset + take));
       offset += take;
       this.remaining -= take;
-      await writeWithBackpressure(this.target ?? this.stderr, payload);
+      if (!accepted) {
+        // events.once rejects if the target emits 'error' while we wait.
+        once(target, 'drain').then(
+          () => this.consume(chunk, offset, callback),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+        return;
+      }
     }
+    callback();
   }
-}
-
-async function writeWithBackpressure(stream: Writable, data: Buffer): Promise<void> {
-  // events.once rejects if the target emits 'error' while we wait.
-  if (!stream.write(data)) await once(stream, 'drain');
 }

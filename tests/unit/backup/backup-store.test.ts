@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BackupManifest } from '../../../src/backup/backup-manifest.ts';
@@ -60,8 +60,9 @@ describe('BackupStore', () => {
   it('writes a partial file readable by the owner only, and commits it with its manifest', async () => {
     const partial = await store.createPartial('lawfirm-20261126T101502.123Z.dump');
     expect(partial.partialPath.endsWith('.dump.partial')).toBe(true);
-    partial.stream.write('PGDMP');
+    partial.sink.write('PGDMP');
     await partial.close();
+    expect(readFileSync(partial.partialPath, 'latin1')).toBe('PGDMP');
     expect(statSync(partial.partialPath).mode & 0o777).toBe(0o600);
     expect(statSync(store.directory).mode & 0o777).toBe(0o700);
     await store.commit(partial, manifest('lawfirm-20261126T101502.123Z.dump', '2026-11-26T10:15:03.000Z'));

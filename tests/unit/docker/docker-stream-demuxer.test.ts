@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { DockerStreamDemuxer } from '../../../src/docker/docker-stream-demuxer.ts';
 import { dockerFrame } from '../../support/docker-frames.ts';
 
-
 const collect = () => {
   const chunks: Buffer[] = [];
   const stream = new PassThrough().on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -58,5 +57,17 @@ describe('DockerStreamDemuxer', () => {
     await expect(pipeline(chunked(truncated, 5), new DockerStreamDemuxer(new PassThrough(), new PassThrough()))).rejects.toThrow(
       /ended inside a frame/,
     );
+  });
+
+  it('fails instead of waiting for ever when its output failed (a file that could not be written)', async () => {
+    const broken = new Writable({ write: (_chunk, _encoding, callback) => process.nextTick(callback, new Error('ENOSPC: no space left on device')) });
+    broken.on('error', () => undefined);
+    async function* slowly() {
+      for (const text of ['first', 'second', 'third']) {
+        yield dockerFrame(1, text);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    await expect(pipeline(Readable.from(slowly()), new DockerStreamDemuxer(broken, new PassThrough()))).rejects.toThrow(/ENOSPC/);
   });
 });
