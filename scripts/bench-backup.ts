@@ -108,15 +108,19 @@ async function main(): Promise<void> {
       results.dbopsRestorePhase.push(secondsIn(output, /Restored into dbops_restore_\d+ in ([\d.]+) s/));
     }
     const m = Object.fromEntries(Object.entries(results).map(([key, list]) => [key, median(list)])) as Record<keyof typeof results, number>;
-    const row = (label: string, seconds: number, note = '') => console.log(`${label.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s  ${note}`);
-    console.log(`\nArchive size: plain ${(sizes.plain / 1048576).toFixed(1)} MiB, dbops ${(sizes.dbops / 1048576).toFixed(1)} MiB (medians of ${runs} runs below)`);
-    row('plain docker exec pg_dump -Fc > file', m.plainDump);
-    row('dbops backup: dump phase (verification excluded)', m.dbopsDump, `ratio ${(m.dbopsDump / m.plainDump).toFixed(2)}x (target <= 1.1x)`);
-    row('dbops backup: verification (read back in full)', m.dbopsVerify, `${((m.dbopsVerify / m.dbopsDump) * 100).toFixed(0)}% of the dump`);
-    row('dbops backup: whole command', m.dbopsBackup, 'includes CLI start, compose checks, version checks, manifest');
-    row('plain docker exec -i pg_restore < file', m.plainRestore);
-    row('dbops restore: restore phase', m.dbopsRestorePhase, `ratio ${(m.dbopsRestorePhase / m.plainRestore).toFixed(2)}x`);
-    row('dbops restore: whole command', m.dbopsRestore, 'includes full-read check, safety backup, verify, swap, api restart, ANALYZE');
+    type Key = keyof typeof results;
+    const row = (label: string, key: Key, note = '') => {
+      const range = `(${Math.min(...results[key]).toFixed(2)}-${Math.max(...results[key]).toFixed(2)})`;
+      console.log(`${label.padEnd(50)} ${m[key].toFixed(2).padStart(6)} s ${range.padEnd(13)} ${note}`);
+    };
+    console.log(`\nArchive size: plain ${(sizes.plain / 1048576).toFixed(1)} MiB, dbops ${(sizes.dbops / 1048576).toFixed(1)} MiB (medians of ${runs} runs below, fastest-slowest in brackets)`);
+    row('plain docker exec pg_dump -Fc > file', 'plainDump');
+    row('dbops backup: dump phase (verification excluded)', 'dbopsDump', `ratio ${(m.dbopsDump / m.plainDump).toFixed(2)}x (target <= 1.1x)`);
+    row('dbops backup: verification (read back in full)', 'dbopsVerify', `${((m.dbopsVerify / m.dbopsDump) * 100).toFixed(0)}% of the dump`);
+    row('dbops backup: whole command', 'dbopsBackup', 'includes CLI start, compose checks, version checks, manifest');
+    row('plain docker exec -i pg_restore < file', 'plainRestore');
+    row('dbops restore: restore phase', 'dbopsRestorePhase', `ratio ${(m.dbopsRestorePhase / m.plainRestore).toFixed(2)}x`);
+    row('dbops restore: whole command', 'dbopsRestore', 'includes full-read check, safety backup, verify, swap, api restart, ANALYZE');
   } finally {
     await dbops('down', '--env', 'development', '--volumes', '--yes').catch(() => undefined);
     await rm(work, { recursive: true, force: true });
