@@ -59,7 +59,7 @@ export function columnStatsSql(table: string, columns: readonly StatsRequest[]):
  * readColumnStats needs; integer columns then get min()/max() in a second, narrower scan, and
  * mixed columns the full count.
  */
-export function columnKindsSql(table: string, columns: readonly StatsRequest[]): string {
+export function columnKindsSql(table: string, columns: readonly StatsRequest[], range?: { readonly rowid: string }): string {
   const parts = columns.flatMap((column, i) => {
     const c = quoteIdentifier(column.name);
     // min/max of the INTEGER PRIMARY KEY read the ends of the rowid b-tree (a column named "rowid" may exist).
@@ -73,7 +73,25 @@ export function columnKindsSql(table: string, columns: readonly StatsRequest[]):
       column.json ? `coalesce(sum(typeof(${c}) = 'text' AND json_valid(${c})), 0) AS j${i}` : `0 AS j${i}`,
     ];
   });
-  return `SELECT count(*) AS total${parts.length ? `, ${parts.join(', ')}` : ''} FROM ${quoteIdentifier(table)}`;
+  // With a range, the scan covers rowids between two parameters (inclusive): one piece of a table read in parallel.
+  const where = range ? ` WHERE ${range.rowid} BETWEEN ? AND ?` : '';
+  return `SELECT count(*) AS total${parts.length ? `, ${parts.join(', ')}` : ''} FROM ${quoteIdentifier(table)}${where}`;
+}
+
+/** The columnKindsSql row of a whole table from the rows of its pieces: counts add up, the smallest and largest values are kept. */
+export function mergeKindsRows(rows: readonly Record<string, SqliteValue>[]): Record<string, SqliteValue> {
+  const merged: Record<string, SqliteValue> = {};
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) {
+      const current = merged[key] as SqliteValue;
+      if (!(key in merged) || current === null) merged[key] = value;
+      else if (value === null) continue;
+      else if (/^(lt|lo)\d+$/.test(key)) merged[key] = (value as bigint | string) < (current as bigint | string) ? value : current;
+      else if (/^(ht|hi)\d+$/.test(key)) merged[key] = (value as bigint | string) > (current as bigint | string) ? value : current;
+      else merged[key] = BigInt(current as bigint) + BigInt(value as bigint);
+    }
+  }
+  return merged;
 }
 
 /** The one kind of value a column holds, from the smallest and largest typeof() of its non-null values; undefined when several. */
@@ -84,8 +102,14 @@ export function singleKind(nonNull: number, smallest: SqliteValue | undefined, l
 }
 
 /** Counts rows and the kinds of values per column: one scan, a second for integer ranges, a third when a column mixes kinds of values. */
-export function readColumnStats(db: SqliteDatabase, table: string, columns: readonly StatsRequest[]): { rows: number; columns: ColumnStats[] } {
-  const row = db.get(columnKindsSql(table, columns)) ?? {};
+export function readColumnStats(
+  db: SqliteDatabase,
+  table: string,
+  columns: readonly StatsRequest[],
+  firstScan?: Record<string, SqliteValue>,
+): { rows: number; columns: ColumnStats[] } {
+  // `firstScan`: columnKindsSql's row when it was read already (in pieces, see read-table-stats.ts).
+  const row = firstScan ?? db.get(columnKindsSql(table, columns)) ?? {};
   const num = (value: SqliteValue | undefined) => Number(value ?? 0);
   const big = (value: SqliteValue | undefined) => (value === null || value === undefined ? null : BigInt(value as bigint));
   const rows = num(row.total);

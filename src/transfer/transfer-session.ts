@@ -4,12 +4,11 @@ import { describeLocation } from '../errors/transfer-error.ts';
 import { describeTarget, type ConnectPostgres, type PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
 import { assertQuickCheck, openSourceDatabase, sourceError } from '../sqlite/open-source-database.ts';
-import { quickCheckInWorker } from '../sqlite/quick-check.ts';
+import { SourceReaderThread } from '../sqlite/source-reader-thread.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import { readSqliteSchema, type SqliteSchema } from '../sqlite/sqlite-schema.ts';
-import { readColumnStats } from './column-stats.ts';
-import { wantsDateStats, wantsJsonStats } from './infer-column-type.ts';
 import { describeProblem, loadTable, ValueProblemError } from './load-table.ts';
+import { readTableStats } from './read-table-stats.ts';
 import { rowOrder, type RowColumn, type RowOrder } from './table-rows.ts';
 import { numericType, targetType, targetTypeFromPostgres } from './target-type.ts';
 import { resolveTransferOptions, type ResolvedTransferOptions, type TransferOptions } from './transfer-options.ts';
@@ -112,25 +111,25 @@ export class TransferSession {
     const options = resolveTransferOptions(input);
     const now = deps.now ?? Date.now;
     const started = now();
-    // PRAGMA quick_check reads every page: a worker runs it beside the schema and statistics reads.
-    const check = deps.openSource ? undefined : quickCheckInWorker(options.sqlitePath);
+    // PRAGMA quick_check reads every page: a second thread runs it beside the schema and statistics reads.
+    const helper = deps.openSource ? undefined : SourceReaderThread.start(options.sqlitePath);
+    const check = helper?.quickCheck();
     let db: SqliteDatabase;
     try {
       db = deps.openSource ? deps.openSource(options.sqlitePath) : openSourceDatabase(options.sqlitePath, undefined, { quickCheck: false });
     } catch (error) {
       await check;
+      await helper?.close();
       throw error;
     }
     const connections: PostgresConnection[] = [];
     try {
       let schema: SqliteSchema;
-      const stats = new Map<string, TableStats>();
+      let stats: Map<string, TableStats>;
       try {
         schema = readSqliteSchema(db);
-        for (const table of selectTables(schema, options.tables, options.excludeTables)) {
-          const requests = table.columns.map((c) => ({ name: c.name, dates: wantsDateStats(c.declaredType), json: wantsJsonStats(c.declaredType), rowidAlias: c.name === table.rowidAlias }));
-          stats.set(table.name, readColumnStats(db, table.name, requests));
-        }
+        // The helper then scans statistics too, when it sees this connection's snapshot.
+        stats = await readTableStats(db, selectTables(schema, options.tables, options.excludeTables), rollbackJournal(db) ? helper : undefined);
       } catch (error) {
         // A damaged file is reported as quick_check describes it, as when the check ran first.
         if (check) await finishQuickCheck(options.sqlitePath, db, check);
@@ -153,6 +152,8 @@ export class TransferSession {
       db.close();
       await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
       throw error;
+    } finally {
+      await helper?.close();
     }
   }
 

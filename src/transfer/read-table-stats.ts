@@ -1,0 +1,100 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { quoteIdentifier } from '../postgres/quote-identifier.ts';
+import type { SqliteDatabase, SqliteValue } from '../sqlite/sqlite-database.ts';
+import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
+import { columnKindsSql, mergeKindsRows, readColumnStats, type StatsRequest } from './column-stats.ts';
+import { wantsDateStats, wantsJsonStats } from './infer-column-type.ts';
+import type { TableStats } from './transfer-plan.ts';
+
+/** Rowids per piece of a table's statistics scan: enough work per piece to be worth a message. */
+const rowidsPerPiece = 100_000n;
+const maxPiecesPerTable = 16n;
+/** Pieces the helper thread holds at once: one running, one waiting, so it never idles. */
+const helperDepth = 2;
+
+/** A second connection that answers queries (SourceReaderThread), seeing this connection's snapshot. */
+export interface StatsHelper {
+  get(sql: string, params: readonly SqliteValue[]): Promise<Record<string, SqliteValue>>;
+}
+
+interface Piece {
+  readonly table: string;
+  readonly sql: string;
+  readonly params: readonly SqliteValue[];
+}
+
+/**
+ * Every table's column statistics (see column-stats.ts). The first scan of each table, a read of
+ * every row, is cut into rowid ranges; with a helper thread, this thread takes pieces from the
+ * front of the queue and the helper from the back, so the scan runs on two cores. Without one
+ * (or when it fails) this thread reads every piece.
+ */
+export async function readTableStats(db: SqliteDatabase, tables: readonly SqliteTable[], helper?: StatsHelper): Promise<Map<string, TableStats>> {
+  const requests = new Map(tables.map((table) => [table.name, statsRequests(table)]));
+  const pieces = new Map<string, Piece[]>(tables.map((table) => [table.name, helper ? splitScan(db, table, requests.get(table.name)!) : [wholeScan(table, requests.get(table.name)!)]]));
+  const rows = new Map<Piece, Record<string, SqliteValue>>();
+  const queue = [...pieces.values()].flat();
+  let helping = helper !== undefined;
+  let held = 0;
+  let wake: (() => void) | undefined;
+  const feedHelper = () => {
+    while (helping && held < helperDepth && queue.length > 0) {
+      const piece = queue.pop() as Piece;
+      held += 1;
+      helper!.get(piece.sql, piece.params).then(
+        (row) => rows.set(piece, row),
+        () => {
+          // This thread reads the piece again, and reports the error if it has one.
+          helping = false;
+          queue.push(piece);
+        },
+      ).finally(() => {
+        held -= 1;
+        feedHelper();
+        wake?.();
+      });
+    }
+  };
+  feedHelper();
+  while (queue.length > 0 || held > 0) {
+    const piece = queue.shift();
+    if (piece) {
+      rows.set(piece, db.get(piece.sql, ...piece.params) ?? {});
+      // Let the helper's answers in, so it gets its next piece.
+      await nextTurn();
+    } else {
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  }
+  const stats = new Map<string, TableStats>();
+  for (const table of tables) {
+    const kinds = mergeKindsRows((pieces.get(table.name) ?? []).map((piece) => rows.get(piece) ?? {}));
+    stats.set(table.name, readColumnStats(db, table.name, requests.get(table.name)!, kinds));
+  }
+  return stats;
+}
+
+function statsRequests(table: SqliteTable): StatsRequest[] {
+  return table.columns.map((c) => ({ name: c.name, dates: wantsDateStats(c.declaredType), json: wantsJsonStats(c.declaredType), rowidAlias: c.name === table.rowidAlias }));
+}
+
+function wholeScan(table: SqliteTable, requests: readonly StatsRequest[]): Piece {
+  return { table: table.name, sql: columnKindsSql(table.name, requests), params: [] };
+}
+
+/** The table's scan in rowid ranges that cover every row; one piece for small tables and those without a rowid. */
+function splitScan(db: SqliteDatabase, table: SqliteTable, requests: readonly StatsRequest[]): Piece[] {
+  // A column may be named like one of the rowid's names; then that name means the column.
+  const rowid = table.withoutRowid ? undefined : ['_rowid_', 'rowid', 'oid'].find((name) => !table.columns.some((c) => c.name.toLowerCase() === name));
+  if (!rowid) return [wholeScan(table, requests)];
+  const ends = db.get(`SELECT min(${rowid}) AS lo, max(${rowid}) AS hi FROM ${quoteIdentifier(table.name)}`);
+  const [lo, hi] = [ends?.lo, ends?.hi];
+  if (typeof lo !== 'bigint' || typeof hi !== 'bigint' || hi - lo < rowidsPerPiece) return [wholeScan(table, requests)];
+  const count = BigInt(Math.min(Number(maxPiecesPerTable), Number((hi - lo) / rowidsPerPiece) + 1));
+  const step = (hi - lo) / count + 1n;
+  const sql = columnKindsSql(table.name, requests, { rowid });
+  const pieces: Piece[] = [];
+  for (let start = lo; start <= hi; start += step) pieces.push({ table: table.name, sql, params: [start, start + step - 1n > hi ? hi : start + step - 1n] });
+  return pieces;
+}
