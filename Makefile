@@ -2,7 +2,7 @@
 SESSIONS ?= 1000
 ENV ?= development
 
-.PHONY: help install test offline-images sample up-dev down-dev up-prod down-prod migrate-dev migrate-prod rollback-dev rollback-prod backup restore bench-backup bench
+.PHONY: help install test offline-images dev-images sample up-dev down-dev up-prod down-prod migrate-dev migrate-prod rollback-dev rollback-prod backup restore bench-backup bench
 
 help:                ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -16,10 +16,13 @@ test:                ## typecheck and run every test (end-to-end ones on the Doc
 offline-images:      ## build the local stand-ins for the postgres and node images
 	npx tsx scripts/offline-images.ts
 
+dev-images:          ## the dev stack's images: present, pulled, or (no registry) the local stand-ins, selected in .env.development.local
+	npx tsx scripts/dev-images.ts
+
 sample:              ## generate data/api_sessions.db unless it exists (SESSIONS=1000 sessions, 10 messages each)
 	npx dbops sample --out data/api_sessions.db --sessions $(SESSIONS) --if-missing
 
-up-dev:              ## start the development stack and wait until it is healthy
+up-dev: dev-images   ## start the development stack and wait until it is healthy
 	npx dbops up --env development
 
 down-dev:            ## stop the development stack (data volume kept)
@@ -43,13 +46,13 @@ restore:             ## restore FILE=path into ENV (development): checked, safet
 bench-backup:        ## compare dbops backup/restore with plain docker exec pg_dump/pg_restore on a throwaway stack
 	npx tsx scripts/bench-backup.ts
 
-migrate-dev: sample  ## move the dev api from SQLite to PostgreSQL (generates the sample database first if missing)
+migrate-dev: sample dev-images ## move the dev api from SQLite to PostgreSQL (generates the sample database first if missing)
 	npx dbops migrate --env development
 
 migrate-prod:        ## move the production api to PostgreSQL (asks for confirmation)
 	npx dbops migrate --env production
 
-rollback-dev:        ## point the dev api back at SQLite
+rollback-dev: dev-images ## point the dev api back at SQLite
 	npx dbops rollback --env development
 
 rollback-prod:       ## point the production api back at SQLite (asks for confirmation)

@@ -2,11 +2,14 @@
 // Runs the TypeScript sources directly (tsx), so what is tested is exactly what runs.
 import { register } from 'tsx/esm/api';
 
-// A closed pipe (dbops config | head) is the reader's choice, not an error.
-process.stdout.on('error', (error) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+// A reader that goes away (dbops transfer ... | head) stops the output, never the work: a
+// migration or restore cut off halfway is worse than lines nobody reads. The exit code still says
+// how the command went.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
 register();
 const { main } = await import('../src/cli.ts');
 process.exitCode = await main(process.argv, process.env);

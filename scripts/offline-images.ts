@@ -431,7 +431,7 @@ reuses them when they exist and were built from the current inputs.
   --mirror URL       Debian archive for debootstrap (default: from this machine's apt sources)
   --node-binary PATH Node 20 binary to copy into ${NODE_IMAGE} (default ${DEFAULT_NODE_BINARY})`;
 
-async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<number> {
   const startedAt = performance.now();
   let options: CliOptions | 'help';
   try {

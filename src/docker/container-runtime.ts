@@ -45,6 +45,8 @@ export interface ContainerRuntime {
   /** Throws DockerUnavailableError when the engine does not answer. */
   ping(): Promise<void>;
   imageExists(name: string): Promise<boolean>;
+  /** Pulls an image from its registry; rejects with the engine's reason (an unreachable registry, an unknown name). */
+  pullImage(name: string): Promise<void>;
   /** The container compose made for `service` in `project`, found by its labels. */
   findServiceContainer(project: string, service: string): Promise<ContainerSummary | undefined>;
   inspect(containerId: string): Promise<ContainerSummary>;

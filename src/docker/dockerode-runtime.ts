@@ -38,6 +38,16 @@ export class DockerodeRuntime implements ContainerRuntime {
     }
   }
 
+  async pullImage(name: string): Promise<void> {
+    const progress = await this.docker.pull(name);
+    const events = await new Promise<{ error?: string }[]>((resolve, reject) =>
+      this.docker.modem.followProgress(progress, (error: Error | null, output: { error?: string }[]) => (error ? reject(error) : resolve(output))),
+    );
+    // A registry error arrives as an event in a stream that still ends normally.
+    const failed = events.find((event) => event.error);
+    if (failed) throw new Error(failed.error);
+  }
+
   async findServiceContainer(project: string, service: string): Promise<ContainerSummary | undefined> {
     const found = await this.docker.listContainers({
       all: true,

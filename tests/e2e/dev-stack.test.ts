@@ -1,6 +1,8 @@
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerForTests } from '../support/docker-for-tests.ts';
 import { e2eStack } from '../support/e2e-stack.ts';
+import { repoRoot } from '../support/run-cli.ts';
 
 const docker = await dockerForTests();
 
@@ -15,6 +17,13 @@ describe.skipIf(!docker.ready)('the dev stack on a real Docker engine', () => {
   afterAll(async () => {
     const left = await stack.destroy(docker.runtime);
     expect(left).toEqual({ containers: [], networks: [], volumes: [] });
+  });
+
+  it('make dev-images finds the images on this machine and pulls nothing', async () => {
+    const result = await execa('npx', ['tsx', 'scripts/dev-images.ts'], { cwd: repoRoot, env: stack.env, reject: false });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`dev-images: ${stack.env.POSTGRES_IMAGE} and ${stack.env.NODE_IMAGE} are on this machine.`);
+    expect(result.exitCode).toBe(0);
   });
 
   it('generates the sample database', async () => {

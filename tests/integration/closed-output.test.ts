@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSample } from '../../src/sample/generate-sample.ts';
+import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
+import { repoRoot, runCliOn } from '../support/run-cli.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { freshDatabase } from './transfer-fixtures.ts';
+
+// `dbops transfer ... | head -3`: the reader leaves after a few lines. The work must still be
+// finished (a migration or restore cut off halfway is worse than output nobody reads), and the
+// exit code must say how it went, not that the pipe closed.
+describe('a command whose output reader goes away', () => {
+  let server: LocalPostgres;
+  let dir: ReturnType<typeof tempDir>;
+  let sqlite: string;
+
+  beforeAll(async () => {
+    server = await startLocalPostgres();
+    dir = tempDir('dbops-closed-output-');
+    sqlite = generateSample({ out: path.join(dir.path, 'api_sessions.db'), sessions: 2_000, messagesPerSession: 5, seed: 3, overwrite: false }).path;
+  });
+  afterAll(async () => {
+    await server?.stop();
+    dir?.remove();
+  });
+
+  it('finishes the transfer it started', async () => {
+    const url = await freshDatabase(server, 'closed_output');
+    const bare = new URL(url);
+    bare.password = '';
+    const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), 'transfer', '--sqlite', sqlite, '--postgres', bare.toString()], {
+      env: { PGPASSWORD: 'dbops' },
+      extendEnv: true,
+      reject: false,
+      stdin: 'ignore',
+      stderr: 'ignore',
+    });
+    // Like `head -1`: read the first line, then close the pipe.
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    const verified = await runCliOn(url, ['verify', '--sqlite', sqlite]);
+    expect(verified.stdout).toMatch(/messages\s+10000 .*equal \(count \+ digest\)/);
+    expect(verified.exitCode).toBe(0);
+  });
+});
