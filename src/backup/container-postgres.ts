@@ -59,8 +59,9 @@ export class ContainerPostgres {
       .map((record) => record.split(fieldSeparator));
   }
 
+  /** Asked of the maintenance database: a restore must work when the application's database is gone. */
   async serverVersion(): Promise<{ text: string; major: number }> {
-    const [row] = await this.psql('Reading the server version', this.target.database, "SELECT current_setting('server_version'), current_setting('server_version_num');");
+    const [row] = await this.psql('Reading the server version', maintenanceDatabase, "SELECT current_setting('server_version'), current_setting('server_version_num');");
     const text = row?.[0] ?? '';
     return { text, major: Math.floor(Number(row?.[1] ?? 0) / 10_000) };
   }

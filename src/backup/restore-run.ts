@@ -94,6 +94,8 @@ export class RestoreRun {
   private fresh: string | undefined;
   private retired: string | undefined;
   private swapped = false;
+  /** Whether the database existed when the api was stopped (a restore may be what replaces a lost one). */
+  private hadDatabase = true;
   private committed = false;
   readonly warnings: string[] = [];
 
@@ -137,7 +139,8 @@ export class RestoreRun {
       this.apiStopped = true;
       await this.deps.api.stop();
     }
-    const terminated = (await this.deps.pg.databaseExists(this.database)) ? await this.deps.pg.terminateConnections(this.database) : 0;
+    this.hadDatabase = await this.deps.pg.databaseExists(this.database);
+    const terminated = this.hadDatabase ? await this.deps.pg.terminateConnections(this.database) : 0;
     return { wasRunning: this.apiWasRunning, terminated };
   }
 
@@ -176,11 +179,15 @@ export class RestoreRun {
     return restored;
   }
 
-  /** Step 4c: one transaction renames the live database aside and the fresh one into its place. */
-  async swap(): Promise<{ retired: string }> {
+  /**
+   * Step 4c: one transaction renames the live database aside and the fresh one into its place.
+   * `retired` is undefined when there was no live database (a restore after it was lost).
+   */
+  async swap(): Promise<{ retired: string | undefined }> {
     const fresh = this.requireFresh();
-    const retired = scratchName('dbops_replaced', this.now());
-    await this.deps.pg.swapDatabases(this.database, fresh, retired);
+    const retired = (await this.deps.pg.databaseExists(this.database)) ? scratchName('dbops_replaced', this.now()) : undefined;
+    // Without a live database, the rename of `live` to the unused name is skipped by swapDatabases.
+    await this.deps.pg.swapDatabases(this.database, fresh, retired ?? scratchName('dbops_unused', this.now()));
     this.retired = retired;
     this.swapped = true;
     return { retired };
@@ -221,26 +228,39 @@ export class RestoreRun {
   async recover(): Promise<string> {
     if (this.committed) return 'The restore itself had completed; the restored database stays in place.';
     const done: string[] = [];
-    if (this.swapped && this.fresh && this.retired) {
+    const swappedBack = this.swapped && this.fresh !== undefined;
+    if (this.swapped && this.fresh) {
       if (this.apiWasRunning && !this.apiStopped) {
         await this.deps.api.stop();
         this.apiStopped = true;
       }
-      await this.deps.pg.swapDatabases(this.database, this.retired, this.fresh);
+      if (this.retired) {
+        await this.deps.pg.swapDatabases(this.database, this.retired, this.fresh);
+        done.push(`the previous database is back under the name ${this.database}`);
+      } else {
+        // There was none before: the restored one goes (the archive still holds its data).
+        await this.deps.pg.dropDatabase(this.database);
+        this.fresh = undefined;
+        done.push(`the restored database was dropped, so ${this.database} is absent as it was before the restore`);
+      }
       this.swapped = false;
-      done.push(`the previous database is back under the name ${this.database}`);
     }
     if (this.fresh) {
       await this.deps.pg.dropDatabase(this.fresh);
       done.push(`the partly restored database ${this.fresh} was dropped`);
       this.fresh = undefined;
     }
-    if (!this.swapped) done.push(`${this.database} is the database it was before the restore`);
+    if (!swappedBack) done.push(this.hadDatabase ? `${this.database} is the database it was before the restore` : `${this.database} is still absent, as it was before the restore`);
     if (this.apiWasRunning && this.apiStopped) {
       await this.deps.api.start();
       this.apiStopped = false;
-      await this.deps.api.waitHealthy();
-      done.push('the api was started again and is healthy');
+      if (!this.hadDatabase) {
+        // It had no database before the restore either: healthy it cannot be.
+        done.push('the api was started again, still without its database');
+      } else {
+        await this.deps.api.waitHealthy();
+        done.push('the api was started again and is healthy');
+      }
     }
     return `${capitalise(done.join('; '))}.`;
   }

@@ -64,7 +64,7 @@ export function restoreApplyTasks(run: RestoreRun): ListrTask<RestoreContext>[] 
       title: 'Swap it in by renaming (the replaced database is kept until the api is healthy)',
       task: async (ctx, task) => {
         ctx.retired = (await run.swap()).retired;
-        task.title = `Swapped in; the previous database is ${ctx.retired} for now`;
+        task.title = ctx.retired ? `Swapped in; the previous database is ${ctx.retired} for now` : 'Swapped in (there was no previous database)';
       },
     },
     {
@@ -79,7 +79,7 @@ export function restoreApplyTasks(run: RestoreRun): ListrTask<RestoreContext>[] 
       task: async (ctx, task) => {
         const finished = await run.finish();
         ctx.keptOld = finished.kept;
-        task.title = `${finished.analyzed ? 'ANALYZE done' : 'ANALYZE failed (see warnings)'}; ${finished.kept ? `previous database kept as ${finished.kept}` : 'replaced database dropped'}`;
+        task.title = `${finished.analyzed ? 'ANALYZE done' : 'ANALYZE failed (see warnings)'}${finished.kept ? `; previous database kept as ${finished.kept}` : ctx.retired ? '; replaced database dropped' : ''}`;
       },
     },
   ];

@@ -121,6 +121,19 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
     expect(safetyManifest.tables.map((table: { rows: number }) => table.rows)).toEqual([3970, 397]);
   }, 120_000);
 
+  it('restores a database that is gone: no safety backup to take, the api serves the archive again', async () => {
+    await psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'lawfirm'; DROP DATABASE lawfirm;", 'postgres');
+    expect(await databases()).not.toContain('lawfirm');
+    const restore = await cli('restore', '--env', 'development', firstBackup);
+    expect(restore.stderr).toBe('');
+    expect(restore.stdout).toMatch(/No safety backup: database lawfirm does not exist/);
+    expect(restore.stdout).toMatch(/Swapped in \(there was no previous database\)/);
+    expect(restore.exitCode).toBe(0);
+    expect(await counts()).toEqual({ sessions: 400, messages: 4000 });
+    expect(await health()).toEqual({ status: 'ok', backend: 'postgresql', sessions: 400 });
+    expect((await databases()).filter((name) => name.startsWith('dbops_'))).toEqual([]);
+  }, 120_000);
+
   describe('refuses bad inputs with a clear error and leaves the database as it was', { timeout: 60_000 }, () => {
     let bad: string;
     beforeAll(() => {

@@ -169,4 +169,36 @@ describe('RestoreRun', () => {
     await run.recover();
     expect(api.calls).toEqual([]);
   });
+
+  it('restores a database that is gone (the disaster it is for): no safety backup, nothing replaced', async () => {
+    pg.databases.delete('lawfirm');
+    await run.stopApi();
+    expect(await run.safetyBackup(() => {})).toBeUndefined();
+    await run.restoreIntoFresh(() => {});
+    await run.verifyFresh();
+    expect(await run.swap()).toEqual({ retired: undefined });
+    await run.startApi();
+    expect(await run.finish()).toEqual({ analyzed: true, kept: undefined });
+    expect(liveRows()).toEqual([40, 4]);
+    expect([...pg.databases.keys()]).toEqual(['lawfirm']);
+    expect(pg.calls.filter((call) => call.startsWith('drop'))).toEqual([]);
+  });
+
+  it('leaves a database that was gone gone again when the api fails on the restored one', async () => {
+    pg.databases.delete('lawfirm');
+    api.healthy = () => false;
+    await expect(applyAll()).rejects.toThrow(/api not healthy/);
+    expect(await run.recover()).toMatch(/^The restored database was dropped, so lawfirm is absent as it was before the restore/);
+    expect([...pg.databases.keys()]).toEqual([]);
+  });
+
+  it('leaves a database that was gone gone when pg_restore fails, and starts the api without waiting for a health it cannot have', async () => {
+    pg.databases.delete('lawfirm');
+    pg.restoreExit = 1;
+    api.healthy = () => false;
+    await expect(applyAll()).rejects.toThrow(/pg_restore: error: boom/);
+    expect(await run.recover()).toMatch(/dropped; lawfirm is still absent, as it was before the restore; the api was started again, still without its database/);
+    expect([...pg.databases.keys()]).toEqual([]);
+    expect(api.calls).toEqual(['stop', 'start']);
+  });
 });
