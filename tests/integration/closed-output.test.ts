@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../src/sample/generate-sample.ts';
 import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
-import { repoRoot, runCliOn } from '../support/run-cli.ts';
+import { runCliOn, spawnCliOn } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { freshDatabase } from './transfer-fixtures.ts';
 
@@ -27,15 +26,7 @@ describe('a command whose output reader goes away', () => {
 
   it('finishes the transfer it started', async () => {
     const url = await freshDatabase(server, 'closed_output');
-    const bare = new URL(url);
-    bare.password = '';
-    const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), 'transfer', '--sqlite', sqlite, '--postgres', bare.toString()], {
-      env: { PGPASSWORD: 'dbops' },
-      extendEnv: true,
-      reject: false,
-      stdin: 'ignore',
-      stderr: 'ignore',
-    });
+    const child = spawnCliOn(url, ['transfer', '--sqlite', sqlite], { stderr: 'ignore' });
     // Like `head -1`: read the first line, then close the pipe.
     child.stdout?.once('data', () => child.stdout?.destroy());
     const result = await child;

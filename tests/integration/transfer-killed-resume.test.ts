@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../src/sample/generate-sample.ts';
 import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
-import { repoRoot, runCliOn } from '../support/run-cli.ts';
+import { runCliOn, spawnCliOn } from '../support/run-cli.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { freshDatabase, query } from './transfer-fixtures.ts';
 
@@ -24,15 +23,8 @@ describe('a transfer killed with SIGKILL mid-load', () => {
 
   it('is finished exactly by a re-run with --if-exists resume', async () => {
     const url = await freshDatabase(server, 'killed');
-    const bare = new URL(url);
-    bare.password = '';
     // The CLI as a user runs it, killed without any chance to clean up as soon as rows are flowing.
-    const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), 'transfer', '--sqlite', sqlite, '--postgres', bare.toString()], {
-      env: { PGPASSWORD: 'dbops' },
-      extendEnv: true,
-      reject: false,
-      stdin: 'ignore',
-    });
+    const child = spawnCliOn(url, ['transfer', '--sqlite', sqlite]);
     let loading = false;
     child.stdout?.on('data', (chunk: Buffer) => {
       if (!loading && chunk.toString().includes('Copy rows')) {

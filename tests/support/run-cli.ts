@@ -27,8 +27,26 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
  * password as `--postgres`, the password in PGPASSWORD (arguments are visible to every user).
  */
 export function runCliOn(postgresUrl: string, args: readonly string[]): Promise<CliResult> {
+  const { bare, env } = splitPassword(postgresUrl);
+  return runCli([...args, '--postgres', bare], env);
+}
+
+/** The CLI against a PostgreSQL URL as a running child process, for tests that act on it while it runs (kill it, close its output). */
+export function spawnCliOn(postgresUrl: string, args: readonly string[], options: { stderr?: 'pipe' | 'ignore' } = {}) {
+  const { bare, env } = splitPassword(postgresUrl);
+  return execa('node', [path.join(repoRoot, 'bin/dbops.js'), ...args, '--postgres', bare], {
+    cwd: repoRoot,
+    env,
+    extendEnv: true,
+    reject: false,
+    stdin: 'ignore',
+    stderr: options.stderr ?? 'pipe',
+  });
+}
+
+function splitPassword(postgresUrl: string): { bare: string; env: Record<string, string> } {
   const parsed = new URL(postgresUrl);
   const password = decodeURIComponent(parsed.password);
   parsed.password = '';
-  return runCli([...args, '--postgres', parsed.toString()], password ? { PGPASSWORD: password } : {});
+  return { bare: parsed.toString(), env: password ? { PGPASSWORD: password } : {} };
 }
