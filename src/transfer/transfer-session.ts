@@ -14,7 +14,7 @@ import { numericType, targetType, targetTypeFromPostgres } from './target-type.t
 import { resolveTransferOptions, type ResolvedTransferOptions, type TransferOptions } from './transfer-options.ts';
 import { createTableSql, planTransfer, replanDefault, selectTables, sequenceSql, type PlannedTable, type SchemaStep, type TableStats, type TransferPlan } from './transfer-plan.ts';
 import type { TableReport, TransferReport } from './transfer-report.ts';
-import { firstDifference, postgresDigest, postgresRowsSql, sqliteDigest } from './verify-table.ts';
+import { firstDifference, postgresDigest, postgresRowsSql, postgresStoredCopy, sqliteDigest } from './verify-table.ts';
 
 export interface TransferDeps {
   readonly connect: ConnectPostgres;
@@ -543,7 +543,7 @@ export class TransferSession {
     const utf8 = this.schema.encoding.toUpperCase() === 'UTF-8';
     const replace = this.options.invalidText === 'replace';
     await connection.query('SET synchronize_seqscans = off');
-    const stored = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, state.order, false);
+    const stored = postgresStoredCopy(this.options.schema, plan.target, plan.source, state.columns, state.order);
     const sorted = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, state.order);
     const target = postgresDigest(connection, stored, state.order.ordered);
     // Keep a rejection handled while the SQLite side is computed.
@@ -551,7 +551,7 @@ export class TransferSession {
     const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, state.order, utf8, replace).digest;
     report.sourceDigest = source;
     let result = await target;
-    if (state.order.ordered && result.rows === plan.rows && result.digest !== source) result = await postgresDigest(connection, sorted, true);
+    if (state.order.ordered && result.rows === plan.rows && result.digest !== source) result = await postgresDigest(connection, `COPY (${sorted}) TO STDOUT`, true);
     if (report.rows === 0) report.rows = result.rows;
     if (result.rows === plan.rows && result.digest === source) {
       report.verified = { ok: true, rows: result.rows };
