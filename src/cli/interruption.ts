@@ -1,15 +1,18 @@
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
 
+/** Ctrl-C, a polite kill, and a terminal that went away (an SSH session that dropped mid-migration). */
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export interface SignalSource {
-  on(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
-  off(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  on(signal: (typeof stopSignals)[number], listener: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: (typeof stopSignals)[number], listener: (signal: NodeJS.Signals) => void): unknown;
 }
 
 /**
- * Turns Ctrl-C (or SIGTERM) into an orderly stop: the running step finishes, the next one does not
- * start, and the command's own recovery (put the old database back, restart the api on SQLite,
- * remove a partial archive) runs as after any failure. A second signal exits at once.
+ * Turns Ctrl-C (or SIGTERM, or SIGHUP) into an orderly stop: the running step finishes, the next
+ * one does not start, and the command's own recovery (put the old database back, restart the api
+ * on SQLite, remove a partial archive) runs as after any failure. A second signal exits at once.
  */
 export class Interruption {
   private received: NodeJS.Signals | undefined;
@@ -34,11 +37,9 @@ export class Interruption {
       this.received = signal;
       this.warn(`dbops: ${signal} received: finishing the current step, then undoing what this run changed. Press Ctrl-C again to exit at once (unsafe).`);
     };
-    source.on('SIGINT', listener);
-    source.on('SIGTERM', listener);
+    for (const signal of stopSignals) source.on(signal, listener);
     return () => {
-      source.off('SIGINT', listener);
-      source.off('SIGTERM', listener);
+      for (const signal of stopSignals) source.off(signal, listener);
     };
   }
 

@@ -52,7 +52,7 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
   });
 
-  it('Ctrl-C during a migration finishes the step, then puts the api back on SQLite', async () => {
+  it.each(['SIGINT', 'SIGHUP'] as const)('%s during a migration (Ctrl-C sends SIGINT, a dropped SSH session SIGHUP) finishes the step, then puts the api back on SQLite', async (signal) => {
     const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), '--project-dir', stack.projectDir, 'migrate', '--env', 'development'], {
       env: stack.env,
       extendEnv: true,
@@ -63,14 +63,14 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     child.stdout?.on('data', (chunk: Buffer) => {
       if (!sent && chunk.toString().includes('Stop the api')) {
         sent = true;
-        child.kill('SIGINT');
+        child.kill(signal);
       }
     });
     const result = await child;
     expect(sent).toBe(true);
     expect(result.exitCode).toBe(ExitCode.interrupted);
-    expect(result.stderr).toMatch(/SIGINT received: finishing the current step/);
-    expect(result.stderr).toMatch(/Interrupted by SIGINT before the step/);
+    expect(result.stderr).toMatch(new RegExp(`${signal} received: finishing the current step`));
+    expect(result.stderr).toMatch(new RegExp(`Interrupted by ${signal} before the step`));
     expect(result.stderr).toMatch(/the api serves 240 sessions from sqlite/);
     expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });

@@ -49,10 +49,17 @@ describe('runTasks with an Interruption', () => {
     expect(exits).toEqual([ExitCode.interrupted]);
   });
 
+  it('takes a hang-up (a dropped SSH session) as a stop too', () => {
+    const { signals, warnings, interruption } = setup();
+    signals.emit('SIGHUP', 'SIGHUP');
+    expect(interruption.signal).toBe('SIGHUP');
+    expect(warnings[0]).toMatch(/SIGHUP received: finishing the current step, then undoing/);
+  });
+
   it('stops listening once uninstalled', () => {
     const { signals, uninstall } = setup();
     uninstall();
-    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM')).toBe(0);
+    expect(signals.listenerCount('SIGINT') + signals.listenerCount('SIGTERM') + signals.listenerCount('SIGHUP')).toBe(0);
   });
 
   it('runs every step when nothing interrupts', async () => {
