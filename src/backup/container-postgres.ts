@@ -105,12 +105,22 @@ export class ContainerPostgres {
     );
   }
 
-  /** Creates an empty database with the encoding and locale of `like` (or the defaults when `like` does not exist). */
+  /**
+   * Creates an empty database with the encoding, locale and collation provider of `like` (or the
+   * defaults when `like` does not exist), so a restore never changes how text sorts.
+   */
   async createDatabaseLike(database: string, like: string): Promise<void> {
     await this.psql(`Creating database ${database}`, maintenanceDatabase, `
+-- ICU (PostgreSQL 15+, with rules from 16) and builtin (17+) providers are read through to_jsonb:
+-- on a server without those columns the keys are simply absent.
 SELECT format('CREATE DATABASE %I WITH TEMPLATE template0 OWNER %I ENCODING %L LC_COLLATE %L LC_CTYPE %L',
-  :'db', :'owner', pg_encoding_to_char(encoding), datcollate, datctype)
-FROM pg_database WHERE datname = :'like'
+  :'db', :'owner', pg_encoding_to_char(d.encoding), d.datcollate, d.datctype)
+  || CASE j->>'datlocprovider'
+       WHEN 'i' THEN format(' LOCALE_PROVIDER icu ICU_LOCALE %L', coalesce(j->>'datlocale', j->>'daticulocale'))
+         || CASE WHEN coalesce(j->>'daticurules', '') <> '' THEN format(' ICU_RULES %L', j->>'daticurules') ELSE '' END
+       WHEN 'b' THEN format(' LOCALE_PROVIDER builtin BUILTIN_LOCALE %L', j->>'datlocale')
+       ELSE '' END
+FROM pg_database d, to_jsonb(d) j WHERE d.datname = :'like'
 \\gexec
 SELECT format('CREATE DATABASE %I WITH TEMPLATE template0 OWNER %I', :'db', :'owner')
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')

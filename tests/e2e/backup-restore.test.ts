@@ -134,6 +134,20 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
     expect((await databases()).filter((name) => name.startsWith('dbops_'))).toEqual([]);
   }, 120_000);
 
+  it('restores into a database with the collation provider of the one it replaces (ICU)', async () => {
+    await psql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'lawfirm'; DROP DATABASE lawfirm;\n" +
+        "CREATE DATABASE lawfirm TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'ko-KR' LOCALE 'C.UTF-8';",
+      'postgres',
+    );
+    const restore = await cli('restore', '--env', 'development', firstBackup);
+    expect(restore.stderr).toBe('');
+    expect(restore.exitCode).toBe(0);
+    expect(await psql("SELECT datlocprovider, daticulocale, datcollate FROM pg_database WHERE datname = 'lawfirm';", 'postgres')).toBe('i|ko-KR|C.UTF-8');
+    expect(await counts()).toEqual({ sessions: 400, messages: 4000 });
+    expect((await health()).sessions).toBe(400);
+  }, 120_000);
+
   describe('refuses bad inputs with a clear error and leaves the database as it was', { timeout: 60_000 }, () => {
     let bad: string;
     beforeAll(() => {
