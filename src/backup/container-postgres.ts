@@ -128,6 +128,47 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')
 `, { db: database, owner: this.target.user, like });
   }
 
+  /**
+   * Gives `to` what a pg_dump archive made without --create does not hold: the database's
+   * settings (ALTER DATABASE / ALTER ROLE ... IN DATABASE ... SET), comment, owner, connection
+   * limit and privileges, as `from` has them. List-valued settings (search_path and the like) keep
+   * their stored quoting, as pg_dump writes them.
+   */
+  async copyDatabaseProperties(from: string, to: string): Promise<void> {
+    await this.psql(`Carrying the settings and privileges of ${from} over to ${to}`, maintenanceDatabase, `
+SELECT format('ALTER %s SET %s TO %s',
+    CASE WHEN s.setrole = 0 THEN format('DATABASE %I', :'to') ELSE format('ROLE %I IN DATABASE %I', pg_get_userbyid(s.setrole), :'to') END,
+    CASE WHEN name ~ '^[A-Za-z_][A-Za-z0-9_.$]*$' THEN name ELSE quote_ident(name) END,
+    CASE WHEN lower(name) IN ('search_path', 'temp_tablespaces', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries', 'unix_socket_directories')
+      THEN value ELSE quote_literal(value) END)
+FROM pg_db_role_setting s
+JOIN pg_database d ON d.oid = s.setdatabase
+CROSS JOIN LATERAL unnest(s.setconfig) AS c(setting)
+CROSS JOIN LATERAL (SELECT split_part(c.setting, '=', 1) AS name, substr(c.setting, strpos(c.setting, '=') + 1) AS value) AS kv
+WHERE d.datname = :'from'
+\\gexec
+SELECT format('COMMENT ON DATABASE %I IS %L', :'to', shobj_description(d.oid, 'pg_database'))
+FROM pg_database d WHERE d.datname = :'from' AND shobj_description(d.oid, 'pg_database') IS NOT NULL
+\\gexec
+SELECT format('ALTER DATABASE %I OWNER TO %I', :'to', pg_get_userbyid(d.datdba))
+FROM pg_database d WHERE d.datname = :'from' AND d.datdba <> (SELECT datdba FROM pg_database WHERE datname = :'to')
+\\gexec
+SELECT format('ALTER DATABASE %I CONNECTION LIMIT %s', :'to', d.datconnlimit)
+FROM pg_database d WHERE d.datname = :'from' AND d.datconnlimit <> -1
+\\gexec
+-- A NULL ACL means the defaults (PUBLIC may connect); otherwise exactly the privileges listed.
+SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'to')
+FROM pg_database d WHERE d.datname = :'from' AND d.datacl IS NOT NULL
+\\gexec
+SELECT format('GRANT %s ON DATABASE %I TO %s%s', a.privilege_type, :'to',
+    CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
+    CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
+FROM pg_database d CROSS JOIN LATERAL aclexplode(d.datacl) AS a
+WHERE d.datname = :'from' AND a.grantee <> d.datdba
+\\gexec
+`, { from, to });
+  }
+
   async dropDatabase(database: string): Promise<void> {
     await this.psql(`Dropping database ${database}`, maintenanceDatabase, `
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();

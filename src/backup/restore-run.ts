@@ -24,7 +24,7 @@ export interface ApiControl {
 /** The part of ContainerPostgres a restore uses. */
 export type RestorePostgres = Pick<
   ContainerPostgres,
-  'target' | 'serverVersion' | 'databaseExists' | 'terminateConnections' | 'createDatabaseLike' | 'restoreInto' | 'tableRowCounts' | 'swapDatabases' | 'analyze' | 'dropDatabase' | 'readArchive'
+  'target' | 'serverVersion' | 'databaseExists' | 'terminateConnections' | 'createDatabaseLike' | 'restoreInto' | 'tableRowCounts' | 'copyDatabaseProperties' | 'swapDatabases' | 'analyze' | 'dropDatabase' | 'readArchive'
 >;
 
 export interface RestoreRunDeps {
@@ -180,12 +180,16 @@ export class RestoreRun {
   }
 
   /**
-   * Step 4c: one transaction renames the live database aside and the fresh one into its place.
-   * `retired` is undefined when there was no live database (a restore after it was lost).
+   * Step 4c: the fresh database gets the live one's settings, comment, owner and privileges (an
+   * archive does not hold them), then one transaction renames the live database aside and the
+   * fresh one into its place. `retired` is undefined when there was no live database (a restore
+   * after it was lost).
    */
   async swap(): Promise<{ retired: string | undefined }> {
     const fresh = this.requireFresh();
-    const retired = (await this.deps.pg.databaseExists(this.database)) ? scratchName('dbops_replaced', this.now()) : undefined;
+    const live = await this.deps.pg.databaseExists(this.database);
+    if (live) await this.deps.pg.copyDatabaseProperties(this.database, fresh);
+    const retired = live ? scratchName('dbops_replaced', this.now()) : undefined;
     // Without a live database, the rename of `live` to the unused name is skipped by swapDatabases.
     await this.deps.pg.swapDatabases(this.database, fresh, retired ?? scratchName('dbops_unused', this.now()));
     this.retired = retired;

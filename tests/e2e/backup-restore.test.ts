@@ -148,6 +148,39 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
     expect((await health()).sessions).toBe(400);
   }, 120_000);
 
+  it("carries the replaced database's settings, comment, owner, connection limit and privileges over", async () => {
+    await psql(
+      `ALTER DATABASE lawfirm SET work_mem TO '7MB';
+       ALTER DATABASE lawfirm SET search_path TO "$user", public, extra;
+       COMMENT ON DATABASE lawfirm IS 'the assistant''s data';
+       ALTER DATABASE lawfirm CONNECTION LIMIT 50;
+       CREATE ROLE reader LOGIN;
+       REVOKE ALL ON DATABASE lawfirm FROM PUBLIC;
+       GRANT CONNECT ON DATABASE lawfirm TO reader;
+       ALTER ROLE reader IN DATABASE lawfirm SET statement_timeout TO '5s';`,
+      'postgres',
+    );
+    const properties = () =>
+      psql(
+        `SELECT array_to_string(ARRAY(SELECT coalesce(pg_get_userbyid(nullif(s.setrole, 0)), '*') || ': ' || array_to_string(s.setconfig, '; ')
+           FROM pg_db_role_setting s WHERE s.setdatabase = d.oid ORDER BY 1), ' | ')
+           || ' / ' || shobj_description(d.oid, 'pg_database') || ' / ' || pg_get_userbyid(d.datdba) || ' / ' || d.datconnlimit || ' / ' || d.datacl::text
+         FROM pg_database d WHERE d.datname = 'lawfirm';`,
+        'postgres',
+      );
+    const before = await properties();
+    expect(before).toBe(
+      '*: work_mem=7MB; search_path="$user", public, extra | reader: statement_timeout=5s / the assistant\'s data / lawfirm / 50 / {lawfirm=CTc/lawfirm,reader=c/lawfirm}',
+    );
+    const oid = await liveOid();
+    const restore = await cli('restore', '--env', 'development', firstBackup);
+    expect(restore.stderr).toBe('');
+    expect(restore.exitCode).toBe(0);
+    expect(await liveOid()).not.toBe(oid);
+    expect(await properties()).toBe(before);
+    expect(await counts()).toEqual({ sessions: 400, messages: 4000 });
+  }, 120_000);
+
   describe('refuses bad inputs with a clear error and leaves the database as it was', { timeout: 60_000 }, () => {
     let bad: string;
     beforeAll(() => {

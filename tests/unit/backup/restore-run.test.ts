@@ -49,6 +49,9 @@ class FakePostgres implements RestorePostgres {
   async tableRowCounts(database: string) {
     return this.databases.get(database) ?? [];
   }
+  async copyDatabaseProperties(from: string, to: string) {
+    this.calls.push(`properties ${from} -> ${to}`);
+  }
   async swapDatabases(live: string, replacement: string, retired: string) {
     this.calls.push(`swap ${replacement} -> ${live} (${live} -> ${retired})`);
     const old = this.databases.get(live);
@@ -134,6 +137,7 @@ describe('RestoreRun', () => {
     expect([...pg.databases.keys()]).toEqual(['lawfirm']);
     expect(api.calls).toEqual(['stop', 'start']);
     expect(pg.calls).toContain('terminate lawfirm');
+    expect(pg.calls.find((call) => call.startsWith('properties'))).toMatch(/^properties lawfirm -> dbops_restore_\d+$/);
   });
 
   it('keeps the previous database in place when pg_restore fails, drops the half-restored one and restarts the api', async () => {
