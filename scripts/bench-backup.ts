@@ -19,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $ } from 'zx';
+import { offlineImages } from './offline-images.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,8 +75,8 @@ async function main(): Promise<void> {
     API_PORT: String(await freePort()),
     SQLITE_PATH: path.join(work, 'data', 'api_sessions.db'),
     BACKUP_DIR: path.join(work, 'backups'),
-    POSTGRES_IMAGE: process.env.POSTGRES_IMAGE ?? 'dbops-offline/postgres:15',
-    NODE_IMAGE: process.env.NODE_IMAGE ?? 'dbops-offline/node:20',
+    POSTGRES_IMAGE: process.env.POSTGRES_IMAGE ?? offlineImages.postgres,
+    NODE_IMAGE: process.env.NODE_IMAGE ?? offlineImages.node,
   };
   const sh = $({ cwd: root, env, quiet: true, verbose: false });
   const dbops = (...args: string[]) => sh`node bin/dbops.js ${args}`;

@@ -16,10 +16,10 @@ import { updateEnvFile } from '../src/config/env-file-edit.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { DockerodeRuntime } from '../src/docker/dockerode-runtime.ts';
 import { ensureImages } from '../src/docker/ensure-images.ts';
-import { main as buildOfflineImages } from './offline-images.ts';
+import { main as buildOfflineImages, offlineImages } from './offline-images.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const standIns = Object.freeze({ POSTGRES_IMAGE: 'dbops-offline/postgres:15', NODE_IMAGE: 'dbops-offline/node:20' });
+const standIns = Object.freeze({ POSTGRES_IMAGE: offlineImages.postgres, NODE_IMAGE: offlineImages.node });
 const localFile = path.join(repoRoot, '.env.development.local');
 
 async function main(): Promise<number> {
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   if (fromEnvironment.length > 0) {
     console.error(
       `dev-images: ${fromEnvironment.join(' and ')} come from the environment, and these images are not on this machine and could not be pulled: ${missing}. ` +
-        'Build them, or set images this machine has (`make offline-images` builds dbops-offline/postgres:15 and dbops-offline/node:20).',
+        `Build them, or set images this machine has (\`make offline-images\` builds ${offlineImages.postgres} and ${offlineImages.node}).`,
     );
     return 1;
   }

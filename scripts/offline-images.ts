@@ -26,6 +26,8 @@ const SUITE = 'bookworm';
 const BASE_IMAGE = 'dbops-offline/base:bookworm';
 const POSTGRES_IMAGE = 'dbops-offline/postgres:15';
 const NODE_IMAGE = 'dbops-offline/node:20';
+/** The stand-ins' names, for whatever selects them (make dev-images, the end-to-end tests). */
+export const offlineImages = Object.freeze({ postgres: POSTGRES_IMAGE, node: NODE_IMAGE });
 const INPUTS_LABEL = 'dbops.offline.inputs';
 const DEFAULT_NODE_BINARY = '/usr/bin/node';
 

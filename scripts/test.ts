@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { $ } from 'zx';
+import { offlineImages } from './offline-images.ts';
 
-const offline = { POSTGRES_IMAGE: 'dbops-offline/postgres:15', NODE_IMAGE: 'dbops-offline/node:20' };
+const offline = { POSTGRES_IMAGE: offlineImages.postgres, NODE_IMAGE: offlineImages.node };
 
 async function main(args: readonly string[]): Promise<number> {
   const run = $({ stdio: 'inherit', nothrow: true, verbose: false });

@@ -11,12 +11,14 @@ const writeFd = promisify(write);
  * file descriptor with one system call. pg_dump's output arrives in chunks of a few KiB; a write
  * and a hash update per chunk cost CPU that pg_dump and the server, which keep both cores of a
  * small machine busy, then miss. Backpressure: a chunk is acknowledged once its block is written.
+ * Progress (`onBytes`) is reported per block written, off the per-chunk path.
  */
 export class ArchiveFileSink extends Writable {
   private block = Buffer.allocUnsafe(blockBytes);
   private used = 0;
   private readonly hash = createHash('sha256');
   bytes = 0;
+  private written = 0;
 
   constructor(
     private readonly fd: number,
@@ -27,7 +29,6 @@ export class ArchiveFileSink extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.bytes += chunk.length;
-    this.onBytes?.(this.bytes);
     const full: Buffer[] = [];
     for (let offset = 0; offset < chunk.length; ) {
       const copied = chunk.copy(this.block, this.used, offset);
@@ -60,6 +61,8 @@ export class ArchiveFileSink extends Writable {
       this.hash.update(block);
       // write(2) may take less than asked (a full disk shows up here as an error on the next call).
       for (let offset = 0; offset < block.length; ) offset += (await writeFd(this.fd, block, offset, block.length - offset)).bytesWritten;
+      this.written += block.length;
+      this.onBytes?.(this.written);
     }
   }
 }

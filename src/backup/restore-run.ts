@@ -94,7 +94,7 @@ export class RestoreRun {
   private fresh: string | undefined;
   private retired: string | undefined;
   private swapped = false;
-  /** Whether the database existed when the api was stopped (a restore may be what replaces a lost one). */
+  /** Whether the database existed when the api was stopped (a restore may be what replaces a lost one); set by stopApi, step 3, which every later step follows. */
   private hadDatabase = true;
   private committed = false;
   readonly warnings: string[] = [];
@@ -146,7 +146,7 @@ export class RestoreRun {
 
   /** Step 2 (taken once the api is stopped, so it holds every last write): a verified backup of the current database. */
   async safetyBackup(progress: Progress): Promise<BackupOutcome | undefined> {
-    if (!(await this.deps.pg.databaseExists(this.database))) return undefined;
+    if (!this.hadDatabase) return undefined;
     return this.deps.safetyBackup(progress);
   }
 
@@ -187,9 +187,9 @@ export class RestoreRun {
    */
   async swap(): Promise<{ retired: string | undefined }> {
     const fresh = this.requireFresh();
-    const live = await this.deps.pg.databaseExists(this.database);
-    if (live) await this.deps.pg.copyDatabaseProperties(this.database, fresh);
-    const retired = live ? scratchName('dbops_replaced', this.now()) : undefined;
+    // With the api stopped and the stack locked, nothing else creates or drops the live database.
+    if (this.hadDatabase) await this.deps.pg.copyDatabaseProperties(this.database, fresh);
+    const retired = this.hadDatabase ? scratchName('dbops_replaced', this.now()) : undefined;
     // Without a live database, the rename of `live` to the unused name is skipped by swapDatabases.
     await this.deps.pg.swapDatabases(this.database, fresh, retired ?? scratchName('dbops_unused', this.now()));
     this.retired = retired;

@@ -3,9 +3,10 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SqliteValue } from './sqlite-database.ts';
 
-export type ReaderRequest =
-  | { readonly id: number; readonly kind: 'quick_check' }
-  | { readonly id: number; readonly kind: 'get'; readonly sql: string; readonly params: readonly SqliteValue[] };
+/** What the thread can be asked. */
+type ReaderQuestion = { readonly kind: 'quick_check' } | { readonly kind: 'get'; readonly sql: string; readonly params: readonly SqliteValue[] };
+
+export type ReaderRequest = ReaderQuestion & { readonly id: number };
 
 export type ReaderReply =
   | { readonly id: number; readonly problems: string[] }
@@ -78,7 +79,7 @@ export class SourceReaderThread {
     await this.worker.terminate();
   }
 
-  private request(request: { kind: 'quick_check' } | { kind: 'get'; sql: string; params: readonly SqliteValue[] }): Promise<ReaderReply> {
+  private request(request: ReaderQuestion): Promise<ReaderReply> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

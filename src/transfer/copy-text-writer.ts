@@ -1,3 +1,7 @@
+/** COPY's escape letter for each byte that has one (\b \t \n \v \f \r \\), 0 for the others. */
+const escapeLetters = new Uint8Array(93);
+for (const [byte, letter] of [[8, 'b'], [9, 't'], [10, 'n'], [11, 'v'], [12, 'f'], [13, 'r'], [92, '\\']] as const) escapeLetters[byte] = letter.charCodeAt(0);
+
 /**
  * Builds PostgreSQL COPY text (tab-separated, `\N` for NULL, backslash escapes) straight into large
  * Buffers. Chunks are handed out whole and never reused, so memory stays at about one chunk plus
@@ -93,40 +97,14 @@ export class CopyTextWriter {
         out[p++] = b;
         continue;
       }
-      switch (b) {
-        case 92:
-          out[p++] = 92;
-          out[p++] = 92;
-          break;
-        case 10:
-          out[p++] = 92;
-          out[p++] = 110;
-          break;
-        case 13:
-          out[p++] = 92;
-          out[p++] = 114;
-          break;
-        case 9:
-          out[p++] = 92;
-          out[p++] = 116;
-          break;
-        case 8:
-          out[p++] = 92;
-          out[p++] = 98;
-          break;
-        case 12:
-          out[p++] = 92;
-          out[p++] = 102;
-          break;
-        case 11:
-          out[p++] = 92;
-          out[p++] = 118;
-          break;
-        case 0:
-          return false;
-        default:
-          out[p++] = b;
+      if (b === 0) return false;
+      const letter = escapeLetters[b] as number;
+      if (letter === 0) {
+        out[p++] = b;
+        continue;
       }
+      out[p++] = 92;
+      out[p++] = letter;
     }
     this.position = p;
     return true;

@@ -1,7 +1,6 @@
 import Docker from 'dockerode';
+import { offlineImages } from '../../scripts/offline-images.ts';
 import { DockerodeRuntime } from '../../src/docker/dockerode-runtime.ts';
-
-export const offlineImages = Object.freeze({ postgres: 'dbops-offline/postgres:15', node: 'dbops-offline/node:20' });
 
 export type DockerForTests =
   | { readonly ready: true; readonly runtime: DockerodeRuntime; readonly images: { readonly postgres: string; readonly node: string } }
