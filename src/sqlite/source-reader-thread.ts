@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../common/typescript-worker.ts';
 import type { SqliteValue } from './sqlite-database.ts';
 
 /** What the thread can be asked. */
@@ -16,8 +15,7 @@ export type ReaderReply =
 /**
  * A second read-only connection to the source file, in a worker thread, so reads that visit every
  * page (PRAGMA quick_check, the statistics scans) use the second core while this thread works.
- * Requests are answered in order. The worker loads the TypeScript sources through tsx, as
- * bin/dbops.js does.
+ * Requests are answered in order.
  *
  * Its queries see the caller's snapshot only while the caller holds a read transaction on a
  * rollback-journal file (every writer waits for it); in WAL mode they could see newer rows, so
@@ -46,12 +44,7 @@ export class SourceReaderThread {
   /** Starts the thread; undefined when none could start (the caller then does the work itself). */
   static start(path: string): SourceReaderThread | undefined {
     try {
-      // The ESM entry: tsx's CommonJS one cannot register hooks from inside a worker.
-      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-      const script = new URL('./source-reader-worker.ts', import.meta.url).href;
-      return new SourceReaderThread(
-        new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`, { eval: true, workerData: { path } }),
-      );
+      return new SourceReaderThread(startTypeScriptWorker(new URL('./source-reader-worker.ts', import.meta.url), { path }));
     } catch {
       return undefined;
     }

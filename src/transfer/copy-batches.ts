@@ -34,6 +34,19 @@ export interface EncodeTableInput {
   readonly counts?: EncodeCounts;
   /** Force the JavaScript encoder (tests compare both). */
   readonly javascriptOnly?: boolean;
+  /**
+   * The table's types were planned from its declared types alone (see assumedStats): SQLite checks
+   * every value is of the kind they promise, and any batch that is not stops the encoding with
+   * NotAsDeclaredError, so the table can be scanned and planned from its values.
+   */
+  readonly assumed?: boolean;
+}
+
+/** A table planned from its declared types holds a value those types did not promise (see EncodeTableInput.assumed). */
+export class NotAsDeclaredError extends Error {
+  constructor(readonly table: string) {
+    super(`table "${table}" holds values its declared types do not promise`);
+  }
 }
 
 const jsChunkBytes = 1 << 20;
@@ -51,7 +64,9 @@ const jsonCacheLength = 256;
  */
 export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
   const { table, columns, order } = input;
-  const line = input.utf8 && !input.javascriptOnly && order.key.length > 0 ? lineCopySql(columns.map((c) => ({ type: c.type, quoted: quoteIdentifier(c.source) }))) : undefined;
+  const options = (c: RowColumn) => (input.assumed ? { assumed: true, key: table.primaryKey.includes(c.source) } : {});
+  const line = input.utf8 && !input.javascriptOnly && order.key.length > 0 ? lineCopySql(columns.map((c) => ({ type: c.type, quoted: quoteIdentifier(c.source), options: options(c) }))) : undefined;
+  if (input.assumed && !line) throw new NotAsDeclaredError(table.name);
   if (!line) {
     yield* encodeRowsInJavaScript(input, readTableRows(input.db, table, columns, order, input.utf8));
     return;
@@ -98,6 +113,8 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
       if (encoded) {
         if (input.counts) input.counts.sqlRows += rows;
         yield { bytes: encoded, rows };
+      } else if (input.assumed) {
+        throw new NotAsDeclaredError(table.name);
       } else {
         yield* encodeRowsInJavaScript(input, [readRangeRows(input.db, table, columns, order, input.utf8, after, upTo)]);
       }

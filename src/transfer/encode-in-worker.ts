@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../common/typescript-worker.ts';
 import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
-import type { CopyBatch, EncodeCounts } from './copy-batches.ts';
+import { NotAsDeclaredError, type CopyBatch, type EncodeCounts } from './copy-batches.ts';
 import type { ValueProblem } from './encode-value.ts';
 import type { RowColumn, RowOrder } from './table-rows.ts';
 
@@ -12,6 +11,7 @@ export type WorkerMessage =
   | { readonly type: 'batch'; readonly bytes: Uint8Array; readonly rows: number }
   | { readonly type: 'replaced'; readonly columnIndex: number; readonly problem: ValueProblem; readonly row: string }
   | { readonly type: 'problem'; readonly columnIndex: number; readonly problem: ValueProblem; readonly row: string }
+  | { readonly type: 'not as declared' }
   | { readonly type: 'done'; readonly counts: EncodeCounts }
   | { readonly type: 'error'; readonly message: string };
 
@@ -23,6 +23,13 @@ export interface WorkerEncodeInput {
   readonly order: RowOrder;
   readonly utf8: boolean;
   readonly replaceInvalid: boolean;
+  readonly assumed: boolean;
+}
+
+/** The one job a thread gets (see encode-table-worker.ts), with the counter that bounds its batches in flight. */
+export interface WorkerEncodeJob extends WorkerEncodeInput {
+  readonly inFlight: Int32Array;
+  readonly maxInFlight: number;
 }
 
 export interface WorkerEncodeEvents {
@@ -36,47 +43,70 @@ export interface WorkerEncodeEvents {
 const maxInFlight = 4;
 
 /**
- * A table's COPY batches encoded in a worker thread, so the main thread only digests and sends
- * them. Yields undefined first when no worker could start or open the file (the caller encodes
- * on its own connection instead); otherwise the batches, exactly as encodeTable builds them.
+ * A thread for encoding one table, started before it is needed: loading the encoder's modules
+ * takes a good part of a second, which can pass while the source is checked. Keeps what the thread
+ * posts (an early failure too) until the table's encoding reads it.
+ */
+export class EncoderThread {
+  private readonly queue: WorkerMessage[] = [];
+  private wake: (() => void) | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: WorkerMessage) => this.push(message));
+    worker.once('error', (error) => this.push({ type: 'error', message: error.message }));
+    worker.once('exit', (code) => this.push({ type: 'error', message: `the encoder thread exited (code ${code})` }));
+  }
+
+  /** Undefined when no thread can start (the caller encodes on its own thread). */
+  static start(): EncoderThread | undefined {
+    try {
+      return new EncoderThread(startTypeScriptWorker(new URL('./encode-table-worker.ts', import.meta.url)));
+    } catch {
+      return undefined;
+    }
+  }
+
+  post(job: WorkerEncodeJob): void {
+    this.worker.postMessage(job);
+  }
+
+  async next(): Promise<WorkerMessage> {
+    while (this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = undefined;
+    return this.queue.shift() as WorkerMessage;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private push(message: WorkerMessage): void {
+    this.queue.push(message);
+    this.wake?.();
+  }
+}
+
+/**
+ * A table's COPY batches encoded in a worker thread (`thread`, or one started now), so the main
+ * thread only digests and sends them. Yields undefined first when no worker could start or open
+ * the file (the caller encodes on its own connection instead); otherwise the batches, exactly as
+ * encodeTable builds them. The thread is stopped at the end.
  *
  * Only for a file in rollback-journal mode: the caller's open read transaction then keeps every
  * writer from committing, so the worker's connection sees the caller's snapshot. (In WAL mode
  * a second connection could see newer rows.)
  */
-export async function* encodeTableInWorker(input: WorkerEncodeInput, events: WorkerEncodeEvents): AsyncGenerator<CopyBatch | undefined> {
-  const inFlight = new Int32Array(new SharedArrayBuffer(4));
-  const queue: WorkerMessage[] = [];
-  let wake: (() => void) | undefined;
-  const push = (message: WorkerMessage) => {
-    queue.push(message);
-    wake?.();
-  };
-  let worker: Worker;
-  try {
-    // The ESM entry: tsx's CommonJS one cannot register hooks from inside a worker.
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-    const script = new URL('./encode-table-worker.ts', import.meta.url).href;
-    worker = new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); })`, {
-      eval: true,
-      workerData: { ...input, inFlight, maxInFlight },
-    });
-  } catch {
+export async function* encodeTableInWorker(input: WorkerEncodeInput, events: WorkerEncodeEvents, thread = EncoderThread.start()): AsyncGenerator<CopyBatch | undefined> {
+  if (!thread) {
     yield undefined;
     return;
   }
-  worker.on('message', push);
-  worker.once('error', (error) => push({ type: 'error', message: error.message }));
-  worker.once('exit', (code) => push({ type: 'error', message: `the encoder thread exited (code ${code})` }));
-  const next = async (): Promise<WorkerMessage> => {
-    while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
-    return queue.shift() as WorkerMessage;
-  };
+  const inFlight = new Int32Array(new SharedArrayBuffer(4));
   let ready = false;
   try {
+    thread.post({ ...input, inFlight, maxInFlight });
     for (;;) {
-      const message = await next();
+      const message = await thread.next();
       switch (message.type) {
         case 'ready':
           ready = true;
@@ -92,6 +122,8 @@ export async function* encodeTableInWorker(input: WorkerEncodeInput, events: Wor
         case 'problem':
           events.onProblem(message.columnIndex, message.problem, message.row);
           break;
+        case 'not as declared':
+          throw new NotAsDeclaredError(input.table.name);
         case 'done':
           if (events.counts) {
             events.counts.sqlRows += message.counts.sqlRows;
@@ -110,6 +142,6 @@ export async function* encodeTableInWorker(input: WorkerEncodeInput, events: Wor
     // Wake the worker if it waits for room, so it can be stopped.
     Atomics.store(inFlight, 0, -maxInFlight * 1024);
     Atomics.notify(inFlight, 0);
-    await worker.terminate();
+    await thread.stop();
   }
 }

@@ -1,12 +1,13 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
 import { encodeTable, type CopyBatch, type EncodeCounts } from './copy-batches.ts';
-import { encodeTableInWorker } from './encode-in-worker.ts';
+import { encodeTableInWorker, type EncoderThread } from './encode-in-worker.ts';
 import type { ValueProblem } from './encode-value.ts';
 import { TableDigest } from './table-digest.ts';
 import { describeKey, type RowColumn, type RowOrder } from './table-rows.ts';
@@ -48,12 +49,16 @@ export interface LoadTableInput {
   readonly order: RowOrder;
   readonly utf8: boolean;
   readonly replaceInvalid: boolean;
+  /** Planned from declared types alone: NotAsDeclaredError when a value breaks their promise (see EncodeTableInput.assumed). */
+  readonly assumed: boolean;
   readonly onRows: (rowsDone: number) => void;
   /**
    * Encode in a worker thread on its own connection to this file. Only for a rollback-journal file
    * whose read transaction `db` holds, so both connections see one snapshot (see encode-in-worker.ts).
    */
   readonly workerPath?: string;
+  /** A thread started early for that (one is started now otherwise). */
+  readonly encoderThread?: EncoderThread;
   /** Filled with how many rows each encoder wrote (tests). */
   readonly counts?: EncodeCounts;
 }
@@ -104,6 +109,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
         order,
         utf8: input.utf8,
         replaceInvalid: input.replaceInvalid,
+        assumed: input.assumed,
         onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
         onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
         ...(input.counts ? { counts: input.counts } : {}),
@@ -111,12 +117,13 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     const batches = input.workerPath
       ? inWorkerOrHere(
           encodeTableInWorker(
-            { path: input.workerPath, table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid },
+            { path: input.workerPath, table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid, assumed: input.assumed },
             { onReplace: replace, onProblem: stop, ...(input.counts ? { counts: input.counts } : {}) },
+            input.encoderThread,
           ),
           here,
         )
-      : here();
+      : takingTurns(here());
     for await (const batch of batches) {
       digest.addBatch(batch.bytes, batch.rows);
       rows += batch.rows;
@@ -150,9 +157,21 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
 async function* inWorkerOrHere(worker: AsyncGenerator<CopyBatch | undefined>, here: () => Iterable<CopyBatch>): AsyncGenerator<CopyBatch> {
   for await (const batch of worker) {
     if (batch === undefined) {
-      yield* here();
+      yield* takingTurns(here());
       return;
     }
     yield batch;
+  }
+}
+
+/**
+ * Batches encoded on this thread, with a turn of the event loop after each: otherwise the loop
+ * over them runs on microtasks alone, and the batches another table's worker posts wait until
+ * this table is done.
+ */
+async function* takingTurns(batches: Iterable<CopyBatch>): AsyncGenerator<CopyBatch> {
+  for (const batch of batches) {
+    yield batch;
+    await nextTurn();
   }
 }

@@ -2,8 +2,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase, SqliteValue } from '../sqlite/sqlite-database.ts';
 import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
-import { columnKindsSql, mergeKindsRows, readColumnStats, type StatsRequest } from './column-stats.ts';
-import { wantsDateStats, wantsJsonStats } from './infer-column-type.ts';
+import { columnKindsSql, emptyStats, mergeKindsRows, readColumnStats, type ColumnStats, type StatsRequest } from './column-stats.ts';
+import { declaredFamily, wantsDateStats, wantsJsonStats, type DeclaredFamily } from './infer-column-type.ts';
 import type { TableStats } from './transfer-plan.ts';
 
 /** Rowids per piece of a table's statistics scan: enough work per piece to be worth a message. */
@@ -75,6 +75,53 @@ export async function readTableStats(db: SqliteDatabase, tables: readonly Sqlite
   return stats;
 }
 
+/** One table's statistics, read here in one scan (a table planned from its declared types whose values broke the promise). */
+export function scanTableStats(db: SqliteDatabase, table: SqliteTable): TableStats {
+  return readColumnStats(db, table.name, statsRequests(table));
+}
+
+/**
+ * What each declared family promises every value is: the statistics a scan would find when the
+ * promise holds. SQLite's affinities make most of it likely (a TEXT column turns numbers into
+ * text), the rest is checked value by value during the load (see CopySqlOptions.assumed).
+ */
+const promised: Partial<Record<DeclaredFamily, (rows: number) => ColumnStats>> = {
+  text: (rows) => ({ ...emptyStats, nonNull: rows, texts: rows }),
+  integer: (rows) => ({ ...emptyStats, nonNull: rows, integers: rows, minInteger: 0n, maxInteger: 0n }),
+  boolean: (rows) => ({ ...emptyStats, nonNull: rows, integers: rows, minInteger: 0n, maxInteger: 1n }),
+  timestamp: (rows) => ({ ...emptyStats, nonNull: rows, texts: rows, dateTexts: rows }),
+  date: (rows) => ({ ...emptyStats, nonNull: rows, texts: rows, dateTexts: rows, dateOnlyTexts: rows }),
+  json: (rows) => ({ ...emptyStats, nonNull: rows, texts: rows, jsonTexts: rows }),
+};
+
+/**
+ * A table's statistics as its declared types promise them (text in TEXT columns, ISO date-times in
+ * DATETIME ones, valid JSON in JSON ones, integers in INT ones), read without scanning its values:
+ * only the row count and the ends of the rowid b-tree. Planning from them gives the types a scan
+ * would give whenever the promise holds; the load checks that it does (an integer column's range
+ * too: the SQL encoding of an integer column refuses values outside it). Undefined when a column's
+ * declared type leaves its type to the values (REAL, NUMERIC, BLOB or none).
+ */
+export function assumedStats(db: SqliteDatabase, table: SqliteTable): TableStats | undefined {
+  const from = quoteIdentifier(table.name);
+  const rows = Number(db.get(`SELECT count(*) AS n FROM ${from}`)?.n ?? 0);
+  const columns: ColumnStats[] = [];
+  for (const column of table.columns) {
+    if (column.name === table.rowidAlias) {
+      // Two subqueries: each reads one end of the b-tree, where min() and max() together scan it all.
+      const q = quoteIdentifier(column.name);
+      const ends = db.get(`SELECT (SELECT min(${q}) FROM ${from}) AS lo, (SELECT max(${q}) FROM ${from}) AS hi`);
+      const big = (value: SqliteValue | undefined) => (typeof value === 'bigint' ? value : null);
+      columns.push({ ...emptyStats, nonNull: rows, integers: rows, minInteger: big(ends?.lo), maxInteger: big(ends?.hi) });
+      continue;
+    }
+    const promise = promised[declaredFamily(column.declaredType)];
+    if (!promise) return undefined;
+    columns.push(promise(rows));
+  }
+  return { rows, columns };
+}
+
 function statsRequests(table: SqliteTable): StatsRequest[] {
   return table.columns.map((c) => ({ name: c.name, dates: wantsDateStats(c.declaredType), json: wantsJsonStats(c.declaredType), rowidAlias: c.name === table.rowidAlias }));
 }
@@ -88,7 +135,9 @@ function splitScan(db: SqliteDatabase, table: SqliteTable, requests: readonly St
   // A column may be named like one of the rowid's names; then that name means the column.
   const rowid = table.withoutRowid ? undefined : ['_rowid_', 'rowid', 'oid'].find((name) => !table.columns.some((c) => c.name.toLowerCase() === name));
   if (!rowid) return [wholeScan(table, requests)];
-  const ends = db.get(`SELECT min(${rowid}) AS lo, max(${rowid}) AS hi FROM ${quoteIdentifier(table.name)}`);
+  const from = quoteIdentifier(table.name);
+  // Two subqueries: each reads one end of the b-tree, where min() and max() together scan it all.
+  const ends = db.get(`SELECT (SELECT min(${rowid}) FROM ${from}) AS lo, (SELECT max(${rowid}) FROM ${from}) AS hi`);
   const [lo, hi] = [ends?.lo, ends?.hi];
   if (typeof lo !== 'bigint' || typeof hi !== 'bigint' || hi - lo < rowidsPerPiece) return [wholeScan(table, requests)];
   const count = BigInt(Math.min(Number(maxPiecesPerTable), Number((hi - lo) / rowidsPerPiece) + 1));

@@ -48,32 +48,41 @@ const integerBounds: Partial<Record<TargetType['kind'], readonly [string, string
   integer: ['-2147483648', '2147483647'],
 };
 
-const digit = '[0-9]';
-const isoDate = `${digit.repeat(4)}-${digit.repeat(2)}-${digit.repeat(2)}`;
-const isoTime = `${digit.repeat(2)}:${digit.repeat(2)}:${digit.repeat(2)}`;
-
-/** A valid YYYY-MM-DD at the start of q (SQLite's date() rolls 02-30 over, so comparing catches it), year 1 and up. */
-const validDate = (q: string) => `date(substr(${q}, 1, 10)) = substr(${q}, 1, 10) AND substr(${q}, 1, 4) <> '0000'`;
+/**
+ * How strict an expression is. A table planned from its declared types alone (no statistics scan,
+ * see assumedStats) takes only values of the kind its types were chosen for; any other value,
+ * and a NULL in a primary key column, hands the row to JavaScript, where the load stops and the
+ * table is scanned and planned from its values instead.
+ */
+export interface CopySqlOptions {
+  readonly assumed?: boolean;
+  /** A primary key column of an assumed table: NULL is not taken either (it would change the key order). */
+  readonly key?: boolean;
+}
 
 /**
  * The COPY text expression for one column (q is the quoted SQLite column), or undefined when this
  * type has no SQL encoding and the whole table goes through JavaScript.
  */
-export function columnCopySql(type: TargetType, q: string): ColumnCopySql | undefined {
+export function columnCopySql(type: TargetType, q: string, options: CopySqlOptions = {}): ColumnCopySql | undefined {
   const sql = (text: string): ColumnCopySql => ({ sql: text, rawJson: false });
+  const nullCase = options.key ? '' : ` WHEN 'null' THEN ${nullText}`;
+  const ifNull = options.key ? '' : `WHEN ${q} IS NULL THEN ${nullText} `;
   switch (type.kind) {
     case 'smallint':
     case 'integer':
     case 'bigint': {
       const bounds = integerBounds[type.kind];
       const integer = bounds ? `CASE WHEN ${q} BETWEEN ${bounds[0]} AND ${bounds[1]} THEN CAST(${q} AS TEXT) END` : `CAST(${q} AS TEXT)`;
-      return sql(`CASE typeof(${q}) WHEN 'integer' THEN ${integer} WHEN 'null' THEN ${nullText} END`);
+      return sql(`CASE typeof(${q}) WHEN 'integer' THEN ${integer}${nullCase} END`);
     }
     case 'boolean':
-      return sql(`CASE typeof(${q}) WHEN 'integer' THEN CASE ${q} WHEN 0 THEN 'f' WHEN 1 THEN 't' END WHEN 'null' THEN ${nullText} END`);
+      return sql(`CASE typeof(${q}) WHEN 'integer' THEN CASE ${q} WHEN 0 THEN 'f' WHEN 1 THEN 't' END${nullCase} END`);
     case 'text':
-    case 'json':
-      return sql(`CASE typeof(${q}) WHEN 'text' THEN ${escapeSql(q)} WHEN 'integer' THEN CAST(${q} AS TEXT) WHEN 'null' THEN ${nullText} END`);
+    case 'json': {
+      const integer = options.assumed ? '' : ` WHEN 'integer' THEN CAST(${q} AS TEXT)`;
+      return sql(`CASE typeof(${q}) WHEN 'text' THEN ${escapeSql(q)}${integer}${nullCase} END`);
+    }
     case 'bytea':
       return sql(`CASE typeof(${q}) WHEN 'blob' THEN '\\\\x' || lower(hex(${q})) WHEN 'text' THEN '\\\\x' || lower(hex(${q})) WHEN 'integer' THEN '\\\\x' || lower(hex(CAST(${q} AS TEXT))) WHEN 'null' THEN ${nullText} END`);
     case 'double': {
@@ -87,31 +96,37 @@ export function columnCopySql(type: TargetType, q: string): ColumnCopySql | unde
       return sql(`CASE typeof(${q}) WHEN 'real' THEN ${real} WHEN 'integer' THEN ${integer} WHEN 'null' THEN ${nullText} END`);
     }
     case 'timestamp':
-    case 'timestamptz': {
-      // The common stored form, 'YYYY-MM-DD HH:MM:SS' (or with a T), is its own PostgreSQL text.
-      const iso =
-        `typeof(${q}) = 'text' AND ${q} GLOB '${isoDate}[ T]${isoTime}' AND ${validDate(q)} ` +
-        `AND substr(${q}, 12, 2) <= '23' AND substr(${q}, 15, 2) <= '59' AND substr(${q}, 18, 2) <= '59'`;
-      return sql(`CASE WHEN ${q} IS NULL THEN ${nullText} WHEN ${iso} THEN substr(${q}, 1, 10) || ' ' || substr(${q}, 12) END`);
-    }
+    case 'timestamptz':
+      // The common stored form, 'YYYY-MM-DD HH:MM:SS', is its own PostgreSQL text. SQLite's
+      // datetime() gives back exactly that text only for a date and time in that form (it rolls
+      // 02-30 over, refuses minute 60, converts offsets), and never for a number or a blob. It
+      // keeps hour 24, which PostgreSQL reads as the next day, and year 0000, which PostgreSQL
+      // refuses: both go to JavaScript. The same with a T between date and time, written with a space.
+      const valid = `${q} >= '0001' AND substr(${q}, 12, 2) <> '24'`;
+      return sql(
+        `CASE ${ifNull}WHEN datetime(${q}) = ${q} AND ${valid} THEN ${q} ` +
+          `WHEN substr(${q}, 11, 1) = 'T' AND datetime(${q}) = substr(${q}, 1, 10) || ' ' || substr(${q}, 12) AND ${valid} THEN datetime(${q}) END`,
+      );
     case 'date':
-      return sql(`CASE WHEN ${q} IS NULL THEN ${nullText} WHEN typeof(${q}) = 'text' AND ${q} GLOB '${isoDate}' AND ${validDate(q)} THEN ${q} END`);
-    case 'jsonb':
+      return sql(`CASE ${ifNull}WHEN date(${q}) = ${q} AND ${q} >= '0001' THEN ${q} END`);
+    case 'jsonb': {
+      const kinds = options.assumed ? `typeof(${q}) = 'text'` : `typeof(${q}) IN ('text', 'blob')`;
       return {
-        sql: `CASE WHEN ${q} IS NULL THEN ${nullText} WHEN typeof(${q}) IN ('text', 'blob') THEN char(12) || octet_length(${q}) || ':' || ${q} END`,
+        sql: `CASE ${ifNull}WHEN ${kinds} THEN char(12) || octet_length(${q}) || ':' || ${q} END`,
         rawJson: true,
       };
+    }
     case 'numeric':
       return undefined;
   }
 }
 
 /** One line of COPY text for a row, or NULL when any column needs JavaScript; undefined when a type has no SQL form. */
-export function lineCopySql(columns: readonly { readonly type: TargetType; readonly quoted: string }[]): { sql: string; rawJson: boolean } | undefined {
+export function lineCopySql(columns: readonly { readonly type: TargetType; readonly quoted: string; readonly options?: CopySqlOptions }[]): { sql: string; rawJson: boolean } | undefined {
   const parts: string[] = [];
   let rawJson = false;
   for (const column of columns) {
-    const part = columnCopySql(column.type, column.quoted);
+    const part = columnCopySql(column.type, column.quoted, column.options);
     if (!part) return undefined;
     parts.push(part.sql);
     rawJson ||= part.rawJson;

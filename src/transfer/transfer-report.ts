@@ -12,6 +12,11 @@ export interface TableReport {
   status: 'pending' | 'loaded' | 'already complete' | 'failed';
   durationMs: number;
   rowsPerSecond: number;
+  /**
+   * transfer: where the column types came from. 'declared types' when they promised every value's
+   * kind and the load found that true; 'stored values' when a scan of the values decided.
+   */
+  typesFrom?: 'declared types' | 'stored values';
   /** Digest of what was sent (transfer) or of the SQLite table (verify). */
   sourceDigest?: string;
   verified?: { readonly ok: boolean; readonly rows: number; readonly detail?: string };

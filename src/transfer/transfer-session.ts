@@ -8,11 +8,15 @@ import { SourceReaderThread } from '../sqlite/source-reader-thread.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import { readSqliteSchema, type SqliteSchema } from '../sqlite/sqlite-schema.ts';
 import { describeProblem, loadTable, ValueProblemError } from './load-table.ts';
-import { readTableStats } from './read-table-stats.ts';
+import type { ColumnStats } from './column-stats.ts';
+import { NotAsDeclaredError } from './copy-batches.ts';
+import { EncoderThread } from './encode-in-worker.ts';
+import { inferColumnType } from './infer-column-type.ts';
+import { assumedStats, readTableStats, scanTableStats } from './read-table-stats.ts';
 import { rowOrder, type RowColumn, type RowOrder } from './table-rows.ts';
 import { numericType, targetType, targetTypeFromPostgres } from './target-type.ts';
 import { resolveTransferOptions, type ResolvedTransferOptions, type TransferOptions } from './transfer-options.ts';
-import { createTableSql, planTransfer, replanDefault, selectTables, sequenceSql, type PlannedTable, type SchemaStep, type TableStats, type TransferPlan } from './transfer-plan.ts';
+import { createTableSql, planTransfer, replanDefault, selectTables, sequenceSql, type PlannedColumn, type PlannedTable, type SchemaStep, type TableStats, type TransferPlan } from './transfer-plan.ts';
 import type { TableReport, TransferReport } from './transfer-report.ts';
 import { firstDifference, postgresDigest, postgresRowsSql, postgresStoredCopy, sqliteDigest } from './verify-table.ts';
 
@@ -31,6 +35,8 @@ interface TableState {
   createdHere: boolean;
   /** Existed before this run (resume keeps it). */
   existed: boolean;
+  /** Planned from its declared types, not yet from its values (see assumedStats). */
+  assumed: boolean;
 }
 
 interface PgError {
@@ -72,13 +78,17 @@ export class TransferSession {
   private readonly now: () => number;
   /** The source file, when a worker thread may encode from it on a second connection (see encode-in-worker.ts). */
   private workerSource: string | undefined;
+  /** The thread started early to encode the largest table there, until that load takes it. */
+  private spareEncoder: EncoderThread | undefined;
 
   private constructor(
     options: ResolvedTransferOptions,
     private readonly db: SqliteDatabase,
     readonly schema: SqliteSchema,
     readonly plan: TransferPlan,
-    private readonly stats: ReadonlyMap<string, TableStats>,
+    private readonly stats: Map<string, TableStats>,
+    /** The tables planned from their declared types (see assumedStats). */
+    private readonly assumed: ReadonlySet<string>,
     private readonly connections: PostgresConnection[],
     command: 'transfer' | 'verify',
     now: () => number,
@@ -123,13 +133,30 @@ export class TransferSession {
       throw error;
     }
     const connections: PostgresConnection[] = [];
+    let encoder: EncoderThread | undefined;
     try {
+      // A second connection sees our snapshot only under a rollback journal, where our read transaction holds off every commit.
+      const workerSource = !deps.openSource && rollbackJournal(db) ? options.sqlitePath : undefined;
+      // The thread that will encode the largest table loads its modules while the file is checked.
+      if (workerSource && command === 'transfer') encoder = EncoderThread.start();
       let schema: SqliteSchema;
       let stats: Map<string, TableStats>;
+      const assumed = new Map<string, TableStats>();
       try {
         schema = readSqliteSchema(db);
+        const chosen = selectTables(schema, options.tables, options.excludeTables);
+        // A transfer into tables it creates plans from the declared types wherever they promise every
+        // value's kind, and the load checks the promise, instead of scanning all values first.
+        // verify and resume read existing tables, whose key order must come from the values.
+        if (command === 'transfer' && options.ifExists !== 'resume' && schema.encoding.toUpperCase() === 'UTF-8') {
+          for (const table of chosen) {
+            const promised = assumedStats(db, table);
+            if (promised) assumed.set(table.name, promised);
+          }
+        }
         // The helper then scans statistics too, when it sees this connection's snapshot.
-        stats = await readTableStats(db, selectTables(schema, options.tables, options.excludeTables), rollbackJournal(db) ? helper : undefined);
+        stats = await readTableStats(db, chosen.filter((t) => !assumed.has(t.name)), workerSource ? helper : undefined);
+        for (const [name, promised] of assumed) stats.set(name, promised);
       } catch (error) {
         // A damaged file is reported as quick_check describes it, as when the check ran first.
         if (check) await finishQuickCheck(options.sqlitePath, db, check);
@@ -139,9 +166,9 @@ export class TransferSession {
       const tables = selectTables(schema, options.tables, options.excludeTables);
       const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
       for (let i = 0; i < options.parallel; i += 1) connections.push(await deps.connect(options.postgres));
-      const session = new TransferSession(options, db, schema, plan, stats, connections, command, now, started);
-      // A second connection sees our snapshot only under a rollback journal, where our read transaction holds off every commit.
-      if (!deps.openSource && rollbackJournal(db)) session.workerSource = options.sqlitePath;
+      const session = new TransferSession(options, db, schema, plan, stats, new Set(assumed.keys()), connections, command, now, started);
+      session.workerSource = workerSource;
+      session.spareEncoder = encoder;
       for (const table of plan.tables) {
         for (const column of table.columns) {
           if (column.widened) session.report.widenedColumns.push({ table: table.source.name, column: column.source, type: column.type.sql, reason: column.widened });
@@ -151,6 +178,7 @@ export class TransferSession {
     } catch (error) {
       db.close();
       await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
+      await encoder?.stop();
       throw error;
     } finally {
       await helper?.close();
@@ -196,13 +224,24 @@ export class TransferSession {
       const existed = existing.has(table.target);
       if (!existed) await this.main.query(createTableSql(schema, table));
       const stats = this.stats.get(table.source.name) as TableStats;
+      const assumed = this.assumed.has(table.source.name);
       this.states.push({
         plan: table,
-        report: { table: table.source.name, target: table.target, sourceRows: table.rows, rows: 0, status: 'pending', durationMs: 0, rowsPerSecond: 0 },
+        report: {
+          table: table.source.name,
+          target: table.target,
+          sourceRows: table.rows,
+          rows: 0,
+          status: 'pending',
+          durationMs: 0,
+          rowsPerSecond: 0,
+          typesFrom: assumed ? 'declared types' : 'stored values',
+        },
         columns: [],
         order: rowOrder(table.source, table.columns, stats.columns, table.rows),
         createdHere: !existed,
         existed,
+        assumed,
       });
     }
     this.report.tables.push(...this.states.map((s) => s.report));
@@ -221,6 +260,7 @@ export class TransferSession {
         order: rowOrder(table.source, table.columns, stats.columns, table.rows),
         createdHere: false,
         existed: existing.get(table.target) === 'r',
+        assumed: false,
       };
       if (!state.existed) {
         state.report.status = 'failed';
@@ -323,7 +363,8 @@ export class TransferSession {
           order: state.order,
           utf8: this.schema.encoding.toUpperCase() === 'UTF-8',
           replaceInvalid: this.options.invalidText === 'replace',
-          ...(workerPath ? { workerPath } : {}),
+          assumed: state.assumed,
+          ...(workerPath ? { workerPath, ...this.takeSpareEncoder() } : {}),
           onRows: (rowsDone) => {
             const seconds = Math.max(0.001, (this.now() - started) / 1000);
             this.options.onProgress({ table: plan.source.name, rowsDone, rowsTotal: plan.rows, rowsPerSecond: rowsDone / seconds });
@@ -337,6 +378,10 @@ export class TransferSession {
         this.report.replaced.push(...result.replaced);
         return;
       } catch (error) {
+        if (error instanceof NotAsDeclaredError) {
+          await this.planFromValues(connection, state);
+          continue;
+        }
         if (!(error instanceof ValueProblemError)) {
           if (error instanceof DbopsError) throw error;
           this.fail(state, { table: plan.source.name, message: `table "${plan.source.name}": PostgreSQL refused the data: ${pgError(error).message}` });
@@ -345,6 +390,50 @@ export class TransferSession {
         if (!(await this.widen(connection, state, error))) return;
       }
     }
+  }
+
+  /**
+   * The load met a value the table's declared types did not promise: plans its columns from a scan
+   * of its values, as a table is planned up front when its declared types promise nothing, and
+   * re-creates it (empty: the load rolled back) when a type changed.
+   */
+  private async planFromValues(connection: PostgresConnection, state: TableState): Promise<void> {
+    const { plan } = state;
+    const stats = scanTableStats(this.db, plan.source);
+    this.stats.set(plan.source.name, stats);
+    state.assumed = false;
+    state.report.typesFrom = 'stored values';
+    let changed = false;
+    plan.source.columns.forEach((source, i) => {
+      const column = plan.columns[i] as PlannedColumn;
+      const inferred = inferColumnType(source.declaredType, stats.columns[i] as ColumnStats, { rowidAlias: source.name === plan.source.rowidAlias });
+      if (inferred.type.sql === column.type.sql) return;
+      column.type = inferred.type;
+      column.widened = inferred.widened;
+      if (column.widened) this.noteWidened(plan.source.name, column);
+      replanDefault(column, plan.source.name, this.plan.mode, this.report.untranslatable);
+      changed = true;
+    });
+    if (changed && state.createdHere) {
+      await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
+      await connection.query(createTableSql(this.options.schema, plan));
+    }
+    state.order = rowOrder(plan.source, state.columns, stats.columns, plan.rows);
+  }
+
+  /** Lists (or updates) a column whose type is wider than declared in the report. */
+  private noteWidened(table: string, column: PlannedColumn): void {
+    const existing = this.report.widenedColumns.findIndex((w) => w.table === table && w.column === column.source);
+    const entry = { table, column: column.source, type: column.type.sql, reason: column.widened ?? '' };
+    if (existing === -1) this.report.widenedColumns.push(entry);
+    else this.report.widenedColumns[existing] = entry;
+  }
+
+  /** The early-started encoder thread, for the one load that uses it. */
+  private takeSpareEncoder(): { encoderThread?: EncoderThread } {
+    const encoderThread = this.spareEncoder;
+    this.spareEncoder = undefined;
+    return encoderThread ? { encoderThread } : {};
   }
 
   /** Widens the column a value did not fit and re-creates the (empty) table; false when the table fails instead. */
@@ -367,10 +456,7 @@ export class TransferSession {
     else column.type = targetType('text');
     const why = invalidText ? `${describeProblem(error.problem)} (${error.row}); loaded as bytea (--invalid-text bytea)` : `${describeProblem(error.problem)} (${error.row}); ${from} widened to ${column.type.sql}`;
     column.widened = why;
-    const existing = this.report.widenedColumns.findIndex((w) => w.table === plan.source.name && w.column === column.source);
-    const entry = { table: plan.source.name, column: column.source, type: column.type.sql, reason: why };
-    if (existing === -1) this.report.widenedColumns.push(entry);
-    else this.report.widenedColumns[existing] = entry;
+    this.noteWidened(plan.source.name, column);
     replanDefault(column, plan.source.name, this.plan.mode, this.report.untranslatable);
     await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
     await connection.query(createTableSql(this.options.schema, plan));
@@ -568,6 +654,7 @@ export class TransferSession {
   async close(): Promise<TransferReport> {
     this.report.durationMs = this.now() - this.started;
     this.report.ok = this.report.failures.length === 0 && (this.report.verification?.ok ?? true);
+    await this.spareEncoder?.stop();
     this.db.close();
     await Promise.all(this.connections.map((c) => c.close().catch(() => undefined)));
     return this.report;
@@ -575,6 +662,7 @@ export class TransferSession {
 
   /** Releases everything after an error, without touching the report. */
   async abort(): Promise<void> {
+    await this.spareEncoder?.stop();
     try {
       this.db.close();
     } catch {

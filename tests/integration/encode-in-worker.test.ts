@@ -38,7 +38,7 @@ async function encode(file: string, name: string, where: 'here' | 'worker', repl
   try {
     const batches: AsyncIterable<CopyBatch | undefined> | Iterable<CopyBatch> =
       where === 'worker'
-        ? encodeTableInWorker({ path: file, table, columns, order, utf8: true, replaceInvalid }, { onReplace: replace, onProblem: stop, counts: outcome.counts })
+        ? encodeTableInWorker({ path: file, table, columns, order, utf8: true, replaceInvalid, assumed: false }, { onReplace: replace, onProblem: stop, counts: outcome.counts })
         : encodeTable({
             db, table, columns, order, utf8: true, replaceInvalid, counts: outcome.counts,
             onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
@@ -104,7 +104,7 @@ describe('encoding the largest table in a worker thread', () => {
     const db = openSqlite(file, { readonly: true });
     const table = readSqliteSchema(db).tables[0] as SqliteTable;
     db.close();
-    const first = await encodeTableInWorker({ path: path.join(dir.path, 'missing.db'), table, columns, order, utf8: true, replaceInvalid: false }, { onReplace: () => undefined, onProblem: () => { throw new Error('unexpected'); } }).next();
+    const first = await encodeTableInWorker({ path: path.join(dir.path, 'missing.db'), table, columns, order, utf8: true, replaceInvalid: false, assumed: false }, { onReplace: () => undefined, onProblem: () => { throw new Error('unexpected'); } }).next();
     expect(first).toEqual({ done: false, value: undefined });
   });
 });

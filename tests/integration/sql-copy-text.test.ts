@@ -7,7 +7,7 @@ import { CopyTextWriter } from '../../src/transfer/copy-text-writer.ts';
 import type { SourceValue } from '../../src/transfer/encode-value.ts';
 import { jsonbText, jsonbTextFast, jsonbTextParsed } from '../../src/transfer/jsonb-text.ts';
 import { describeProblem } from '../../src/transfer/load-table.ts';
-import { columnCopySql } from '../../src/transfer/sql-copy-text.ts';
+import { columnCopySql, type CopySqlOptions } from '../../src/transfer/sql-copy-text.ts';
 import { encodeRow, type RowOrder } from '../../src/transfer/table-rows.ts';
 import { numericType, targetType, type TargetKind, type TargetType } from '../../src/transfer/target-type.ts';
 
@@ -34,9 +34,9 @@ function javascriptText(db: SqliteDatabase, type: TargetType, value: Value): str
 }
 
 /** What SQLite builds for it, or null when it hands the value to JavaScript. */
-function sqlText(db: SqliteDatabase, type: TargetType, value: Value): string | null {
+function sqlText(db: SqliteDatabase, type: TargetType, value: Value, options: CopySqlOptions = {}): string | null {
   const [sql, ...params] = value;
-  const expression = columnCopySql(type, 'v');
+  const expression = columnCopySql(type, 'v', options);
   if (!expression) throw new Error(`no SQL form for ${type.sql}`);
   const row = db.prepare(`SELECT CAST(${expression.sql} AS BLOB) FROM (SELECT ${sql} AS v)`).getRow(...params);
   const out = row?.[0];
@@ -156,6 +156,33 @@ describe('COPY text built by SQLite equals the JavaScript encoder', () => {
     expectSameText('timestamp', [...others, ...random, int(1700000000n), int(1700000000123n), real(2460000.5)], fast);
     expectSameText('timestamptz', others, fast);
     expectSameText('date', ['2023-02-29', '0000-01-01', '2024-13-01', '2024-1-1', '2024-01-01 10:00:00'].map(text), [text('2024-02-29'), text('0001-01-01'), text('9999-12-31'), ['NULL']]);
+  });
+});
+
+describe('COPY text for a table planned from its declared types', () => {
+  it('takes only the kind of value the type was assumed for, and no NULL in a key column', () => {
+    const db = openSqlite(':memory:');
+    try {
+      const assumed = { assumed: true };
+      const key = { assumed: true, key: true };
+      // Taken: the promised kind, and NULL outside keys.
+      expect(sqlText(db, targetType('text'), text('a\tb'), assumed)).toBe('a\\tb');
+      expect(sqlText(db, targetType('text'), ['NULL'], assumed)).toBe('\\N');
+      expect(sqlText(db, targetType('jsonb'), text('{}'), assumed)).not.toBeNull();
+      expect(sqlText(db, targetType('timestamp'), text('2024-01-01 10:00:00'), key)).toBe('2024-01-01 10:00:00');
+      expect(sqlText(db, targetType('integer'), int(7n), key)).toBe('7');
+      // Refused (the row goes to JavaScript, where the load stops): other kinds, and NULL keys.
+      expect(sqlText(db, targetType('text'), int(1n), assumed)).toBeNull();
+      expect(sqlText(db, targetType('text'), int(1n))).toBe('1');
+      expect(sqlText(db, targetType('jsonb'), blob('7b7d'), assumed)).toBeNull();
+      expect(sqlText(db, targetType('jsonb'), blob('7b7d'))).not.toBeNull();
+      for (const kind of ['text', 'integer', 'bigint', 'boolean', 'timestamp', 'date', 'jsonb'] as const) {
+        expect(sqlText(db, targetType(kind), ['NULL'], key), kind).toBeNull();
+        expect(sqlText(db, targetType(kind), ['NULL'], assumed), kind).toBe('\\N');
+      }
+    } finally {
+      db.close();
+    }
   });
 });
 
