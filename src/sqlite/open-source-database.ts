@@ -16,7 +16,7 @@ export function openSourceDatabase(path: string, open: typeof openSqlite = openS
   try {
     db = open(path, { readonly: true, mustExist: true });
     db.exec('PRAGMA busy_timeout = 10000');
-    if (options.quickCheck ?? true) assertQuickCheck(path, db.prepare('PRAGMA quick_check(20)').all().map((row) => String(Object.values(row)[0])));
+    if (options.quickCheck ?? true) assertQuickCheck(path, quickCheck(db));
     db.exec('BEGIN');
     // The first read takes the snapshot that the whole transfer then sees.
     db.get('SELECT count(*) AS n FROM sqlite_schema');
@@ -25,6 +25,21 @@ export function openSourceDatabase(path: string, open: typeof openSqlite = openS
     db?.close();
     throw sourceError(path, error);
   }
+}
+
+/**
+ * PRAGMA quick_check(20)'s answer: ['ok'], or the problems it found. Some damage makes it fail
+ * after listing problems (an unreadable page); that error then ends the list instead of hiding it.
+ */
+export function quickCheck(db: SqliteDatabase): string[] {
+  const problems: string[] = [];
+  try {
+    for (const row of db.prepare('PRAGMA quick_check(20)').iterateRows()) problems.push(String(row[0]));
+  } catch (error) {
+    if (problems.length === 0) throw error;
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  return problems;
 }
 
 /** Throws the damaged-file error unless PRAGMA quick_check answered just 'ok'. */

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { quickCheck } from './open-source-database.ts';
 import { openSqlite, type SqliteDatabase, type SqliteValue } from './sqlite-database.ts';
 import type { ReaderReply, ReaderRequest } from './source-reader-thread.ts';
 
@@ -8,13 +9,17 @@ import type { ReaderReply, ReaderRequest } from './source-reader-thread.ts';
  */
 const { path } = workerData as { path: string };
 let db: SqliteDatabase | undefined;
+const quickCheckMapBytes = 1 << 30;
 
 function answer(request: ReaderRequest): ReaderReply {
   try {
     db ??= openSqlite(path, { readonly: true, mustExist: true });
     if (request.kind === 'quick_check') {
       db.exec('PRAGMA busy_timeout = 10000');
-      return { id: request.id, problems: db.prepare('PRAGMA quick_check(20)').all().map((row) => String(Object.values(row)[0])) };
+      // quick_check reads every page once: mapped, no page is copied out of the OS cache first
+      // (a third less CPU). Its read lock keeps writers from shrinking the file while it runs.
+      db.exec(`PRAGMA mmap_size = ${quickCheckMapBytes}`);
+      return { id: request.id, problems: quickCheck(db) };
     }
     return { id: request.id, row: db.get(request.sql, ...(request.params as SqliteValue[])) ?? {} };
   } catch (error) {

@@ -40,7 +40,7 @@ export interface WorkerEncodeEvents {
 }
 
 /** Encoded batches waiting for the main thread: bounds memory at this many batches (about 4 MiB each). */
-const maxInFlight = 4;
+const maxInFlight = 8;
 
 /**
  * A thread for encoding one table, started before it is needed: loading the encoder's modules

@@ -51,6 +51,10 @@ export interface LoadTableInput {
   readonly replaceInvalid: boolean;
   /** Planned from declared types alone: NotAsDeclaredError when a value breaks their promise (see EncodeTableInput.assumed). */
   readonly assumed: boolean;
+  /** Awaited before COMMIT: a rejection rolls the table back (the source check, see TransferSession). */
+  readonly beforeCommit?: () => Promise<void>;
+  /** Called after each batch: throws to stop the load (it rolls back). */
+  readonly stopIf?: () => void;
   readonly onRows: (rowsDone: number) => void;
   /**
    * Encode in a worker thread on its own connection to this file. Only for a rollback-journal file
@@ -69,7 +73,7 @@ export interface LoadTableResult {
   readonly replaced: ReplacedValue[];
 }
 
-const inFlightBytes = 8 << 20;
+const inFlightBytes = 16 << 20;
 
 /**
  * Streams one table into PostgreSQL with COPY inside one transaction (TRUNCATE first, so COPY can
@@ -129,6 +133,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
       rows += batch.rows;
       // Up to a few batches wait in the stream, so the server always has rows to parse while the
       // next batch is built; beyond that, wait (backpressure keeps memory at inFlightBytes + one batch).
+      input.stopIf?.();
       copy.write(batch.bytes);
       if (copy.writableLength > inFlightBytes) await once(copy, 'drain');
       if (rows - reported >= 50_000) {
@@ -139,6 +144,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     copy.end();
     await done;
     copy = undefined;
+    await input.beforeCommit?.();
     await connection.query('COMMIT');
     input.onRows(rows);
     return { rows, digest: digest.value(), replaced };

@@ -3,7 +3,7 @@ import { ExitCode } from '../errors/exit-codes.ts';
 import { describeLocation } from '../errors/transfer-error.ts';
 import { describeTarget, type ConnectPostgres, type PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
-import { assertQuickCheck, openSourceDatabase, sourceError } from '../sqlite/open-source-database.ts';
+import { assertQuickCheck, openSourceDatabase, quickCheck, sourceError } from '../sqlite/open-source-database.ts';
 import { SourceReaderThread } from '../sqlite/source-reader-thread.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import { readSqliteSchema, type SqliteSchema } from '../sqlite/sqlite-schema.ts';
@@ -48,7 +48,7 @@ interface PgError {
 async function finishQuickCheck(path: string, db: SqliteDatabase, check: Promise<string[] | undefined>): Promise<void> {
   let problems = await check;
   try {
-    problems ??= db.prepare('PRAGMA quick_check(20)').all().map((row) => String(Object.values(row)[0]));
+    problems ??= quickCheck(db);
   } catch (error) {
     throw sourceError(path, error);
   }
@@ -78,6 +78,13 @@ export class TransferSession {
   private readonly now: () => number;
   /** The source file, when a worker thread may encode from it on a second connection (see encode-in-worker.ts). */
   private workerSource: string | undefined;
+  /**
+   * PRAGMA quick_check's verdict on the source. A transfer does not wait for it to start loading:
+   * every load waits for it before COMMIT, and nothing stays in PostgreSQL when it fails.
+   */
+  private sourceCheck: Promise<void> = Promise.resolve();
+  /** Its error, once it failed: loads stop at their next batch. */
+  private sourceDamage: unknown;
   /** The thread started early to encode the largest table there, until that load takes it. */
   private spareEncoder: EncoderThread | undefined;
 
@@ -133,6 +140,8 @@ export class TransferSession {
       throw error;
     }
     const connections: PostgresConnection[] = [];
+    const connecting: Promise<PostgresConnection>[] = [];
+    let checked: Promise<void> | undefined;
     let encoder: EncoderThread | undefined;
     try {
       // A second connection sees our snapshot only under a rollback journal, where our read transaction holds off every commit.
@@ -162,12 +171,20 @@ export class TransferSession {
         if (check) await finishQuickCheck(options.sqlitePath, db, check);
         throw sourceError(options.sqlitePath, error);
       }
-      if (check) await finishQuickCheck(options.sqlitePath, db, check);
+      // Connecting takes a moment too: it runs while the check finishes (a damaged file is still reported first).
+      for (let i = 0; i < options.parallel; i += 1) connecting.push(deps.connect(options.postgres));
+      for (const connection of connecting) connection.catch(() => undefined);
+      checked = check ? finishQuickCheck(options.sqlitePath, db, check) : Promise.resolve();
+      checked.catch(() => undefined);
+      // verify has nothing to commit: it waits here. A transfer loads beside the check (see sourceCheck).
+      if (command === 'verify') await checked;
       const tables = selectTables(schema, options.tables, options.excludeTables);
       const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
-      for (let i = 0; i < options.parallel; i += 1) connections.push(await deps.connect(options.postgres));
+      for (const connection of connecting) connections.push(await connection);
       const session = new TransferSession(options, db, schema, plan, stats, new Set(assumed.keys()), connections, command, now, started);
       session.workerSource = workerSource;
+      session.sourceCheck = checked;
+      checked.catch((error: unknown) => (session.sourceDamage = error));
       session.spareEncoder = encoder;
       for (const table of plan.tables) {
         for (const column of table.columns) {
@@ -177,11 +194,14 @@ export class TransferSession {
       return session;
     } catch (error) {
       db.close();
-      await Promise.all(connections.map((c) => c.close().catch(() => undefined)));
+      const opened = (await Promise.allSettled(connecting)).flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+      await Promise.all(opened.map((c) => c.close().catch(() => undefined)));
       await encoder?.stop();
       throw error;
     } finally {
-      await helper?.close();
+      // The helper finishes the check it runs; after a failure here nobody waits for it.
+      if (helper && checked) void checked.catch(() => undefined).finally(() => helper.close());
+      else await helper?.close();
     }
   }
 
@@ -214,6 +234,8 @@ export class TransferSession {
       );
     }
     if (clashes.length > 0 && ifExists === 'truncate') {
+      // Nothing is dropped for a source that turns out damaged.
+      await this.sourceCheck;
       const views = this.plan.views.map((v) => v.targetName).filter((n) => existing.get(n) === 'v');
       if (views.length > 0) await this.main.query(`DROP VIEW IF EXISTS ${views.map((v) => qualifiedName(schema, v)).join(', ')}`);
       const tables = this.plan.tables.map((t) => t.target).filter((n) => existing.get(n) === 'r');
@@ -322,16 +344,33 @@ export class TransferSession {
     this.report.failures.push(failure);
   }
 
-  /** Copies every table, several at once (one connection each), widening a column and retrying when a value needs it. */
+  /**
+   * Copies every table, several at once (one connection each), widening a column and retrying when
+   * a value needs it. When quick_check finds the source damaged, no load commits and the tables
+   * this run created are dropped again.
+   */
   async loadTables(): Promise<void> {
     const queue = [...this.states].filter((s) => s.report.status === 'pending').sort((a, b) => b.plan.rows - a.plan.rows);
     // The largest table is encoded in a worker thread, the others here, beside it.
     const largest = queue[0];
-    await Promise.all(
-      this.connections.map(async (connection) => {
-        for (let state = queue.shift(); state; state = queue.shift()) await this.loadOne(connection, state, state === largest ? this.workerSource : undefined);
-      }),
-    );
+    const loads = this.connections.map(async (connection) => {
+      for (let state = queue.shift(); state; state = queue.shift()) await this.loadOne(connection, state, state === largest ? this.workerSource : undefined);
+    });
+    try {
+      await Promise.all(loads);
+      await this.sourceCheck;
+    } catch (error) {
+      const damaged = await this.sourceCheck.then(
+        () => undefined,
+        (checkError: unknown) => checkError,
+      );
+      if (damaged === undefined) throw error;
+      // Every load stops and rolls back (see loadOne), then the empty tables go.
+      await Promise.allSettled(loads);
+      const created = this.states.filter((s) => s.createdHere).map((s) => qualifiedName(this.options.schema, s.plan.target));
+      if (created.length > 0) await this.main.query(`DROP TABLE IF EXISTS ${created.join(', ')}`);
+      throw damaged;
+    }
   }
 
   private async loadOne(connection: PostgresConnection, state: TableState, workerPath: string | undefined): Promise<void> {
@@ -364,6 +403,10 @@ export class TransferSession {
           utf8: this.schema.encoding.toUpperCase() === 'UTF-8',
           replaceInvalid: this.options.invalidText === 'replace',
           assumed: state.assumed,
+          beforeCommit: () => this.sourceCheck,
+          stopIf: () => {
+            if (this.sourceDamage !== undefined) throw this.sourceDamage;
+          },
           ...(workerPath ? { workerPath, ...this.takeSpareEncoder() } : {}),
           onRows: (rowsDone) => {
             const seconds = Math.max(0.001, (this.now() - started) / 1000);
@@ -383,6 +426,8 @@ export class TransferSession {
           continue;
         }
         if (!(error instanceof ValueProblemError)) {
+          // A read of a damaged file fails as quick_check describes it.
+          await this.sourceCheck;
           if (error instanceof DbopsError) throw error;
           this.fail(state, { table: plan.source.name, message: `table "${plan.source.name}": PostgreSQL refused the data: ${pgError(error).message}` });
           return;

@@ -196,4 +196,35 @@ describe('generated corner cases', () => {
     expect(unknown.exitCode).toBe(ExitCode.input);
     expect(unknown.stderr).toMatch(/no table "nope".*Its tables are: select, parent, child, pairs, bad_text/);
   }, 60_000);
+
+  it('reports a damaged file as quick_check finds it, and leaves no table behind, whether or not the load reads the damage', async () => {
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    // One table whose index is damaged (only quick_check reads a partial index: the load finishes,
+    // and must not commit) and one whose table page is (a read fails first): both pass opening and
+    // the schema read.
+    for (const damaged of ['index', 'table'] as const) {
+      const broken = path.join(dir.path, `damaged-${damaged}.db`);
+      const db = openSqlite(broken);
+      db.exec(`
+        CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+        WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 20000)
+          INSERT INTO notes SELECT i, 'note number ' || i FROM seq;
+        CREATE INDEX notes_body ON notes (body) WHERE id > 0;
+      `);
+      const pageSize = Number(db.get('PRAGMA page_size')?.page_size);
+      const page = damaged === 'index' ? Number(db.get("SELECT rootpage FROM sqlite_schema WHERE name = 'notes_body'")?.rootpage) : Number(db.get("SELECT max(pageno) AS p FROM dbstat WHERE name = 'notes' AND pagetype = 'leaf'")?.p);
+      db.close();
+      // An invalid b-tree page type in the first byte of the page.
+      const fd = openSync(broken, 'r+');
+      writeSync(fd, Buffer.from([0xff]), 0, 1, (page - 1) * pageSize);
+      closeSync(fd);
+
+      const url = await fresh();
+      const cli = await runCliOn(url, ['transfer', '--sqlite', broken]);
+      expect(cli.exitCode, damaged).toBe(ExitCode.input);
+      expect(cli.stderr, damaged).toMatch(/^dbops: The SQLite file .*damaged-\w+\.db is damaged: PRAGMA quick_check reported:/m);
+      expect(cli.stderr, damaged).not.toMatch(/\n\s+at /);
+      expect(await query(url, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace"), damaged).toEqual([]);
+    }
+  }, 60_000);
 });
