@@ -139,7 +139,6 @@ export class TransferSession {
       await helper?.close();
       throw error;
     }
-    const connections: PostgresConnection[] = [];
     const connecting: Promise<PostgresConnection>[] = [];
     let checked: Promise<void> | undefined;
     let encoder: EncoderThread | undefined;
@@ -180,7 +179,7 @@ export class TransferSession {
       if (command === 'verify') await checked;
       const tables = selectTables(schema, options.tables, options.excludeTables);
       const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
-      for (const connection of connecting) connections.push(await connection);
+      const connections = await Promise.all(connecting);
       const session = new TransferSession(options, db, schema, plan, stats, new Set(assumed.keys()), connections, command, now, started);
       session.workerSource = workerSource;
       session.sourceCheck = checked;
