@@ -131,9 +131,9 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     for await (const batch of batches) {
       digest.addBatch(batch.bytes, batch.rows);
       rows += batch.rows;
+      input.stopIf?.();
       // Up to a few batches wait in the stream, so the server always has rows to parse while the
       // next batch is built; beyond that, wait (backpressure keeps memory at inFlightBytes + one batch).
-      input.stopIf?.();
       copy.write(batch.bytes);
       if (copy.writableLength > inFlightBytes) await once(copy, 'drain');
       if (rows - reported >= 50_000) {

@@ -85,8 +85,9 @@ export class TransferSession {
   private sourceCheck: Promise<void> = Promise.resolve();
   /** Its error, once it failed: loads stop at their next batch. */
   private sourceDamage: unknown;
-  /** The thread started early to encode the largest table there, until that load takes it. */
+  /** The thread started early to encode the largest table; stopped at the end whether a load took it or not. */
   private spareEncoder: EncoderThread | undefined;
+  private spareEncoderTaken = false;
 
   private constructor(
     options: ResolvedTransferOptions,
@@ -475,9 +476,9 @@ export class TransferSession {
 
   /** The early-started encoder thread, for the one load that uses it. */
   private takeSpareEncoder(): { encoderThread?: EncoderThread } {
-    const encoderThread = this.spareEncoder;
-    this.spareEncoder = undefined;
-    return encoderThread ? { encoderThread } : {};
+    if (this.spareEncoderTaken || !this.spareEncoder) return {};
+    this.spareEncoderTaken = true;
+    return { encoderThread: this.spareEncoder };
   }
 
   /** Widens the column a value did not fit and re-creates the (empty) table; false when the table fails instead. */
