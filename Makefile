@@ -58,5 +58,5 @@ rollback-dev: dev-images ## point the dev api back at SQLite
 rollback-prod:       ## point the production api back at SQLite (asks for confirmation)
 	npx dbops rollback --env production
 
-bench:               ## benchmark dbops transfer against pgloader and sqlite3|psql (1M messages)
+bench:               ## benchmark dbops transfer against pgloader and sqlite3|psql (1M messages, 3 rounds)
 	npx tsx scripts/bench-transfer.ts
