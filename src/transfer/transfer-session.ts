@@ -353,8 +353,20 @@ export class TransferSession {
     const queue = [...this.states].filter((s) => s.report.status === 'pending').sort((a, b) => b.plan.rows - a.plan.rows);
     // The largest table is encoded in a worker thread, the others here, beside it.
     const largest = queue[0];
+    const early = this.options.verify && this.report.command === 'transfer';
+    const verifying = new Set<TableState>();
+    let loading = this.connections.length;
     const loads = this.connections.map(async (connection) => {
       for (let state = queue.shift(); state; state = queue.shift()) await this.loadOne(connection, state, state === largest ? this.workerSource : undefined);
+      loading -= 1;
+      // Nothing left to load here: while other loads go on, verify the tables already loaded (only
+      // reads; keys and indexes change no data), so fewer wait for the index builds at the end.
+      while (early && loading > 0) {
+        const state = this.verifiable().find((s) => s.report.verified === undefined && !verifying.has(s));
+        if (!state) break;
+        verifying.add(state);
+        await this.verifyTable(connection, state);
+      }
     });
     try {
       await Promise.all(loads);
@@ -548,7 +560,7 @@ export class TransferSession {
     }
     type Work = { build: SchemaStep } | { state: TableState } | { validate: SchemaStep };
     const builds: Work[] = constraints.filter((s) => s.kind === 'index' || (s.index && !existing.relations.has(s.targetName))).map((build) => ({ build }));
-    const checks: Work[] = this.options.verify && this.report.command === 'transfer' ? this.verifiable().map((state) => ({ state })) : [];
+    const checks: Work[] = this.options.verify && this.report.command === 'transfer' ? this.verifiable().filter((s) => s.report.verified === undefined).map((state) => ({ state })) : [];
     const size = (item: Work) => ('state' in item ? item.state.plan.rows : rows('build' in item ? item.build.table : ''));
     // Largest tables first, so the long tasks start early and the two connections finish together;
     // validations last, after the index builds they would wait for.
