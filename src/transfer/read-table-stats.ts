@@ -108,11 +108,8 @@ export function assumedStats(db: SqliteDatabase, table: SqliteTable): TableStats
   const columns: ColumnStats[] = [];
   for (const column of table.columns) {
     if (column.name === table.rowidAlias) {
-      // Two subqueries: each reads one end of the b-tree, where min() and max() together scan it all.
-      const q = quoteIdentifier(column.name);
-      const ends = db.get(`SELECT (SELECT min(${q}) FROM ${from}) AS lo, (SELECT max(${q}) FROM ${from}) AS hi`);
-      const big = (value: SqliteValue | undefined) => (typeof value === 'bigint' ? value : null);
-      columns.push({ ...emptyStats, nonNull: rows, integers: rows, minInteger: big(ends?.lo), maxInteger: big(ends?.hi) });
+      const { lo, hi } = rowidEnds(db, table, quoteIdentifier(column.name));
+      columns.push({ ...emptyStats, nonNull: rows, integers: rows, minInteger: lo, maxInteger: hi });
       continue;
     }
     const promise = promised[declaredFamily(column.declaredType)];
@@ -120,6 +117,15 @@ export function assumedStats(db: SqliteDatabase, table: SqliteTable): TableStats
     columns.push(promise(rows));
   }
   return { rows, columns };
+}
+
+/** The smallest and largest rowid (null for an empty table), read at the two ends of the b-tree. */
+function rowidEnds(db: SqliteDatabase, table: SqliteTable, rowid: string): { lo: bigint | null; hi: bigint | null } {
+  const from = quoteIdentifier(table.name);
+  // Two subqueries: each reads one end, where min() and max() in one query scan the whole table.
+  const ends = db.get(`SELECT (SELECT min(${rowid}) FROM ${from}) AS lo, (SELECT max(${rowid}) FROM ${from}) AS hi`);
+  const big = (value: SqliteValue | undefined) => (typeof value === 'bigint' ? value : null);
+  return { lo: big(ends?.lo), hi: big(ends?.hi) };
 }
 
 function statsRequests(table: SqliteTable): StatsRequest[] {
@@ -135,11 +141,8 @@ function splitScan(db: SqliteDatabase, table: SqliteTable, requests: readonly St
   // A column may be named like one of the rowid's names; then that name means the column.
   const rowid = table.withoutRowid ? undefined : ['_rowid_', 'rowid', 'oid'].find((name) => !table.columns.some((c) => c.name.toLowerCase() === name));
   if (!rowid) return [wholeScan(table, requests)];
-  const from = quoteIdentifier(table.name);
-  // Two subqueries: each reads one end of the b-tree, where min() and max() together scan it all.
-  const ends = db.get(`SELECT (SELECT min(${rowid}) FROM ${from}) AS lo, (SELECT max(${rowid}) FROM ${from}) AS hi`);
-  const [lo, hi] = [ends?.lo, ends?.hi];
-  if (typeof lo !== 'bigint' || typeof hi !== 'bigint' || hi - lo < rowidsPerPiece) return [wholeScan(table, requests)];
+  const { lo, hi } = rowidEnds(db, table, rowid);
+  if (lo === null || hi === null || hi - lo < rowidsPerPiece) return [wholeScan(table, requests)];
   const count = BigInt(Math.min(Number(maxPiecesPerTable), Number((hi - lo) / rowidsPerPiece) + 1));
   const step = (hi - lo) / count + 1n;
   const sql = columnKindsSql(table.name, requests, { rowid });
