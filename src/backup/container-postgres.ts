@@ -185,20 +185,22 @@ SELECT format('DROP DATABASE IF EXISTS %I', :'db')
   }
 
   /**
-   * In one transaction: `live` becomes `retired` (when it exists) and `replacement` becomes `live`.
-   * Either both renames happen or neither. Sessions on either database are ended first; the rename
-   * itself waits a few seconds for them to go.
+   * In one transaction: `live` becomes `retired` (when it exists; give no `retired` when there is
+   * no live database to keep) and `replacement` becomes `live`. Either both renames happen or
+   * neither. Sessions on either database are ended first; the rename itself waits a few seconds
+   * for them to go.
    */
-  async swapDatabases(live: string, replacement: string, retired: string): Promise<void> {
+  async swapDatabases(live: string, replacement: string, retired?: string): Promise<void> {
+    const retire = retired === undefined ? '' : `SELECT format('ALTER DATABASE %I RENAME TO %I', :'live', :'retired') WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'live')
+\\gexec
+`;
     await this.psql(`Renaming ${replacement} to ${live}`, maintenanceDatabase, `
 SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname IN (:'live', :'replacement') AND pid <> pg_backend_pid();
 BEGIN;
-SELECT format('ALTER DATABASE %I RENAME TO %I', :'live', :'retired') WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'live')
-\\gexec
-SELECT format('ALTER DATABASE %I RENAME TO %I', :'replacement', :'live')
+${retire}SELECT format('ALTER DATABASE %I RENAME TO %I', :'replacement', :'live')
 \\gexec
 COMMIT;
-`, { live, replacement, retired });
+`, { live, replacement, ...(retired === undefined ? {} : { retired }) });
   }
 
   async analyze(database: string): Promise<void> {

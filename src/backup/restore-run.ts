@@ -190,8 +190,7 @@ export class RestoreRun {
     // With the api stopped and the stack locked, nothing else creates or drops the live database.
     if (this.hadDatabase) await this.deps.pg.copyDatabaseProperties(this.database, fresh);
     const retired = this.hadDatabase ? scratchName('dbops_replaced', this.now()) : undefined;
-    // Without a live database, the rename of `live` to the unused name is skipped by swapDatabases.
-    await this.deps.pg.swapDatabases(this.database, fresh, retired ?? scratchName('dbops_unused', this.now()));
+    await this.deps.pg.swapDatabases(this.database, fresh, retired);
     this.retired = retired;
     this.swapped = true;
     return { retired };

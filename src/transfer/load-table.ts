@@ -106,18 +106,20 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     let rows = 0;
     let reported = 0;
     const here = () =>
-      encodeTable({
-        db: input.db,
-        table,
-        columns,
-        order,
-        utf8: input.utf8,
-        replaceInvalid: input.replaceInvalid,
-        assumed: input.assumed,
-        onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
-        onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
-        ...(input.counts ? { counts: input.counts } : {}),
-      });
+      takingTurns(
+        encodeTable({
+          db: input.db,
+          table,
+          columns,
+          order,
+          utf8: input.utf8,
+          replaceInvalid: input.replaceInvalid,
+          assumed: input.assumed,
+          onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
+          onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
+          ...(input.counts ? { counts: input.counts } : {}),
+        }),
+      );
     const batches = input.workerPath
       ? inWorkerOrHere(
           encodeTableInWorker(
@@ -127,7 +129,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
           ),
           here,
         )
-      : takingTurns(here());
+      : here();
     for await (const batch of batches) {
       digest.addBatch(batch.bytes, batch.rows);
       rows += batch.rows;
@@ -160,10 +162,10 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
 }
 
 /** The worker's batches, or this thread's when no worker could start. */
-async function* inWorkerOrHere(worker: AsyncGenerator<CopyBatch | undefined>, here: () => Iterable<CopyBatch>): AsyncGenerator<CopyBatch> {
+async function* inWorkerOrHere(worker: AsyncGenerator<CopyBatch | undefined>, here: () => AsyncIterable<CopyBatch>): AsyncGenerator<CopyBatch> {
   for await (const batch of worker) {
     if (batch === undefined) {
-      yield* takingTurns(here());
+      yield* here();
       return;
     }
     yield batch;

@@ -6,7 +6,7 @@ import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts'
 import { assertQuickCheck, openSourceDatabase, quickCheck, sourceError } from '../sqlite/open-source-database.ts';
 import { SourceReaderThread } from '../sqlite/source-reader-thread.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
-import { readSqliteSchema, type SqliteSchema } from '../sqlite/sqlite-schema.ts';
+import { readSqliteSchema, type SqliteSchema, type SqliteTable } from '../sqlite/sqlite-schema.ts';
 import { describeProblem, loadTable, ValueProblemError } from './load-table.ts';
 import type { ColumnStats } from './column-stats.ts';
 import { NotAsDeclaredError } from './copy-batches.ts';
@@ -35,9 +35,10 @@ interface TableState {
   createdHere: boolean;
   /** Existed before this run (resume keeps it). */
   existed: boolean;
-  /** Planned from its declared types, not yet from its values (see assumedStats). */
-  assumed: boolean;
 }
+
+/** Planned from its declared types, not (yet) from its values: see assumedStats. */
+const assumedTypes = (state: TableState) => state.report.typesFrom === 'declared types';
 
 interface PgError {
   readonly code?: string;
@@ -149,22 +150,23 @@ export class TransferSession {
       // The thread that will encode the largest table loads its modules while the file is checked.
       if (workerSource && command === 'transfer') encoder = EncoderThread.start();
       let schema: SqliteSchema;
+      let tables: SqliteTable[];
       let stats: Map<string, TableStats>;
       const assumed = new Map<string, TableStats>();
       try {
         schema = readSqliteSchema(db);
-        const chosen = selectTables(schema, options.tables, options.excludeTables);
+        tables = selectTables(schema, options.tables, options.excludeTables);
         // A transfer into tables it creates plans from the declared types wherever they promise every
         // value's kind, and the load checks the promise, instead of scanning all values first.
         // verify and resume read existing tables, whose key order must come from the values.
         if (command === 'transfer' && options.ifExists !== 'resume' && schema.encoding.toUpperCase() === 'UTF-8') {
-          for (const table of chosen) {
+          for (const table of tables) {
             const promised = assumedStats(db, table);
             if (promised) assumed.set(table.name, promised);
           }
         }
         // The helper then scans statistics too, when it sees this connection's snapshot.
-        stats = await readTableStats(db, chosen.filter((t) => !assumed.has(t.name)), workerSource ? helper : undefined);
+        stats = await readTableStats(db, tables.filter((t) => !assumed.has(t.name)), workerSource ? helper : undefined);
         for (const [name, promised] of assumed) stats.set(name, promised);
       } catch (error) {
         // A damaged file is reported as quick_check describes it, as when the check ran first.
@@ -178,7 +180,6 @@ export class TransferSession {
       checked.catch(() => undefined);
       // verify has nothing to commit: it waits here. A transfer loads beside the check (see sourceCheck).
       if (command === 'verify') await checked;
-      const tables = selectTables(schema, options.tables, options.excludeTables);
       const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
       const connections = await Promise.all(connecting);
       const session = new TransferSession(options, db, schema, plan, stats, new Set(assumed.keys()), connections, command, now, started);
@@ -246,7 +247,6 @@ export class TransferSession {
       const existed = existing.has(table.target);
       if (!existed) await this.main.query(createTableSql(schema, table));
       const stats = this.stats.get(table.source.name) as TableStats;
-      const assumed = this.assumed.has(table.source.name);
       this.states.push({
         plan: table,
         report: {
@@ -257,13 +257,12 @@ export class TransferSession {
           status: 'pending',
           durationMs: 0,
           rowsPerSecond: 0,
-          typesFrom: assumed ? 'declared types' : 'stored values',
+          typesFrom: this.assumed.has(table.source.name) ? 'declared types' : 'stored values',
         },
         columns: [],
         order: rowOrder(table.source, table.columns, stats.columns, table.rows),
         createdHere: !existed,
         existed,
-        assumed,
       });
     }
     this.report.tables.push(...this.states.map((s) => s.report));
@@ -282,7 +281,6 @@ export class TransferSession {
         order: rowOrder(table.source, table.columns, stats.columns, table.rows),
         createdHere: false,
         existed: existing.get(table.target) === 'r',
-        assumed: false,
       };
       if (!state.existed) {
         state.report.status = 'failed';
@@ -353,7 +351,7 @@ export class TransferSession {
     const queue = [...this.states].filter((s) => s.report.status === 'pending').sort((a, b) => b.plan.rows - a.plan.rows);
     // The largest table is encoded in a worker thread, the others here, beside it.
     const largest = queue[0];
-    const early = this.options.verify && this.report.command === 'transfer';
+    const early = this.verifiesTransfer;
     const verifying = new Set<TableState>();
     let loading = this.connections.length;
     const loads = this.connections.map(async (connection) => {
@@ -414,7 +412,7 @@ export class TransferSession {
           order: state.order,
           utf8: this.schema.encoding.toUpperCase() === 'UTF-8',
           replaceInvalid: this.options.invalidText === 'replace',
-          assumed: state.assumed,
+          assumed: assumedTypes(state),
           beforeCommit: () => this.sourceCheck,
           stopIf: () => {
             if (this.sourceDamage !== undefined) throw this.sourceDamage;
@@ -458,7 +456,6 @@ export class TransferSession {
     const { plan } = state;
     const stats = scanTableStats(this.db, plan.source);
     this.stats.set(plan.source.name, stats);
-    state.assumed = false;
     state.report.typesFrom = 'stored values';
     let changed = false;
     plan.source.columns.forEach((source, i) => {
@@ -471,11 +468,14 @@ export class TransferSession {
       replanDefault(column, plan.source.name, this.plan.mode, this.report.untranslatable);
       changed = true;
     });
-    if (changed && state.createdHere) {
-      await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
-      await connection.query(createTableSql(this.options.schema, plan));
-    }
+    if (changed && state.createdHere) await this.recreateTable(connection, plan);
     state.order = rowOrder(plan.source, state.columns, stats.columns, plan.rows);
+  }
+
+  /** Drops the (empty) table and creates it again with its columns' current types and defaults. */
+  private async recreateTable(connection: PostgresConnection, plan: PlannedTable): Promise<void> {
+    await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
+    await connection.query(createTableSql(this.options.schema, plan));
   }
 
   /** Lists (or updates) a column whose type is wider than declared in the report. */
@@ -515,8 +515,7 @@ export class TransferSession {
     column.widened = why;
     this.noteWidened(plan.source.name, column);
     replanDefault(column, plan.source.name, this.plan.mode, this.report.untranslatable);
-    await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
-    await connection.query(createTableSql(this.options.schema, plan));
+    await this.recreateTable(connection, plan);
     const stats = this.stats.get(plan.source.name) as TableStats;
     state.order = rowOrder(plan.source, state.columns, stats.columns, plan.rows);
     return true;
@@ -560,7 +559,7 @@ export class TransferSession {
     }
     type Work = { build: SchemaStep } | { state: TableState } | { validate: SchemaStep };
     const builds: Work[] = constraints.filter((s) => s.kind === 'index' || (s.index && !existing.relations.has(s.targetName))).map((build) => ({ build }));
-    const checks: Work[] = this.options.verify && this.report.command === 'transfer' ? this.verifiable().filter((s) => s.report.verified === undefined).map((state) => ({ state })) : [];
+    const checks: Work[] = this.verifiesTransfer ? this.verifiable().filter((s) => s.report.verified === undefined).map((state) => ({ state })) : [];
     const size = (item: Work) => ('state' in item ? item.state.plan.rows : rows('build' in item ? item.build.table : ''));
     // Largest tables first, so the long tasks start early and the two connections finish together;
     // validations last, after the index builds they would wait for.
@@ -659,6 +658,11 @@ export class TransferSession {
         for (let item = queue.shift(); item !== undefined; item = queue.shift()) await run(connection, item);
       }),
     );
+  }
+
+  /** A transfer verifies as it goes (while other tables load, beside the index builds) unless --no-verify. */
+  private get verifiesTransfer(): boolean {
+    return this.options.verify && this.report.command === 'transfer';
   }
 
   private verifiable(): TableState[] {

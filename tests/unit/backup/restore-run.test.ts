@@ -52,10 +52,10 @@ class FakePostgres implements RestorePostgres {
   async copyDatabaseProperties(from: string, to: string) {
     this.calls.push(`properties ${from} -> ${to}`);
   }
-  async swapDatabases(live: string, replacement: string, retired: string) {
-    this.calls.push(`swap ${replacement} -> ${live} (${live} -> ${retired})`);
+  async swapDatabases(live: string, replacement: string, retired?: string) {
+    this.calls.push(`swap ${replacement} -> ${live} (${live} -> ${retired ?? 'nothing'})`);
     const old = this.databases.get(live);
-    if (old) this.databases.set(retired, old);
+    if (old && retired) this.databases.set(retired, old);
     this.databases.set(live, this.databases.get(replacement)!);
     this.databases.delete(replacement);
   }
