@@ -1,31 +1,22 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../src/sample/generate-sample.ts';
-import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
 import { runCliOn, spawnCliOn } from '../support/run-cli.ts';
-import { tempDir } from '../support/temp-dir.ts';
-import { freshDatabase } from './transfer-fixtures.ts';
+import { freshDatabase, localServerAndDir } from './transfer-fixtures.ts';
 
 // `dbops transfer ... | head -3`: the reader leaves after a few lines. The work must still be
 // finished (a migration or restore cut off halfway is worse than output nobody reads), and the
 // exit code must say how it went, not that the pipe closed.
 describe('a command whose output reader goes away', () => {
-  let server: LocalPostgres;
-  let dir: ReturnType<typeof tempDir>;
+  const local = localServerAndDir('dbops-closed-output-');
   let sqlite: string;
 
   beforeAll(async () => {
-    server = await startLocalPostgres();
-    dir = tempDir('dbops-closed-output-');
-    sqlite = generateSample({ out: path.join(dir.path, 'api_sessions.db'), sessions: 2_000, messagesPerSession: 5, seed: 3, overwrite: false }).path;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    dir?.remove();
+    sqlite = generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 2_000, messagesPerSession: 5, seed: 3, overwrite: false }).path;
   });
 
   it('finishes the transfer it started', async () => {
-    const url = await freshDatabase(server, 'closed_output');
+    const url = await freshDatabase(local.server, 'closed_output');
     const child = spawnCliOn(url, ['transfer', '--sqlite', sqlite], { stderr: 'ignore' });
     // Like `head -1`: read the first line, then close the pipe.
     child.stdout?.once('data', () => child.stdout?.destroy());

@@ -1,14 +1,12 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DbopsError } from '../../src/errors/dbops-error.ts';
 import { ExitCode } from '../../src/errors/exit-codes.ts';
 import { TransferError } from '../../src/errors/transfer-error.ts';
 import { openSqlite } from '../../src/sqlite/sqlite-database.ts';
 import { assertTransferSucceeded } from '../../src/transfer/transfer-database.ts';
 import { runCliOn } from '../support/run-cli.ts';
-import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
-import { tempDir } from '../support/temp-dir.ts';
-import { columnsOf, constraintsOf, freshDatabase, indexesOf, query, transfer, verify } from './transfer-fixtures.ts';
+import { columnsOf, constraintsOf, freshDatabase, indexesOf, localServerAndDir, query, transfer, verify } from './transfer-fixtures.ts';
 
 /** A database with every corner case the issue lists. */
 function cornerCases(file: string): void {
@@ -56,21 +54,14 @@ newline \\ backslash', X'01', 2460000.5, 3.5, 3.0, 0, '"x"', X'5C4E'),
 }
 
 describe('generated corner cases', () => {
-  let server: LocalPostgres;
-  let dir: ReturnType<typeof tempDir>;
+  const local = localServerAndDir('dbops-corner-');
   let file: string;
   let counter = 0;
-  const fresh = () => freshDatabase(server, `corner_${(counter += 1)}`);
+  const fresh = () => freshDatabase(local.server, `corner_${(counter += 1)}`);
 
   beforeAll(async () => {
-    server = await startLocalPostgres();
-    dir = tempDir('dbops-corner-');
-    file = path.join(dir.path, 'corner.db');
+    file = path.join(local.dir, 'corner.db');
     cornerCases(file);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    dir?.remove();
   });
 
   it('by default refuses only the table with a NUL / bad UTF-8, names table, column and rowid, loads the rest, exits non-zero', async () => {
@@ -184,10 +175,10 @@ describe('generated corner cases', () => {
 
   it('gives a one-paragraph error for a missing file, a file that is not SQLite, and an unknown table', async () => {
     const url = await fresh();
-    const missing = await runCliOn(url, ['transfer', '--sqlite', path.join(dir.path, 'nope.db')]);
+    const missing = await runCliOn(url, ['transfer', '--sqlite', path.join(local.dir, 'nope.db')]);
     expect(missing).toMatchObject({ exitCode: ExitCode.input });
     expect(missing.stderr).toMatch(/^dbops: The SQLite file .*nope\.db does not exist/m);
-    const notSqlite = path.join(dir.path, 'text.db');
+    const notSqlite = path.join(local.dir, 'text.db');
     (await import('node:fs')).writeFileSync(notSqlite, 'just some text, not a database at all '.repeat(200));
     const wrong = await runCliOn(url, ['transfer', '--sqlite', notSqlite]);
     expect(wrong.exitCode).toBe(ExitCode.input);
@@ -203,7 +194,7 @@ describe('generated corner cases', () => {
     // and must not commit) and one whose table page is (a read fails first): both pass opening and
     // the schema read.
     for (const damaged of ['index', 'table'] as const) {
-      const broken = path.join(dir.path, `damaged-${damaged}.db`);
+      const broken = path.join(local.dir, `damaged-${damaged}.db`);
       const db = openSqlite(broken);
       db.exec(`
         CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);

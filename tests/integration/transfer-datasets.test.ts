@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCliOn } from '../support/run-cli.ts';
-import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
-import { tempDir } from '../support/temp-dir.ts';
-import { columnsOf, constraintsOf, copyDataset, freshDatabase, indexesOf, query, transfer } from './transfer-fixtures.ts';
+import { columnsOf, constraintsOf, copyDataset, freshDatabase, indexesOf, localServerAndDir, query, transfer } from './transfer-fixtures.ts';
 
 const datasets = [
   'chinook.sqlite',
@@ -17,22 +15,12 @@ const datasets = [
 ];
 
 describe('every public dataset round-trips and verifies', () => {
-  let server: LocalPostgres;
-  let dir: ReturnType<typeof tempDir>;
+  const local = localServerAndDir('dbops-datasets-');
   const urls = new Map<string, string>();
 
-  beforeAll(async () => {
-    server = await startLocalPostgres();
-    dir = tempDir('dbops-datasets-');
-  });
-  afterAll(async () => {
-    await server?.stop();
-    dir?.remove();
-  });
-
   it.each(datasets)('%s: transfer verifies, then `dbops verify` exits 0', async (dataset) => {
-    const file = copyDataset(dataset, dir.path);
-    const url = await freshDatabase(server, dataset.replace(/\W/g, '_').toLowerCase());
+    const file = copyDataset(dataset, local.dir);
+    const url = await freshDatabase(local.server, dataset.replace(/\W/g, '_').toLowerCase());
     urls.set(dataset, url);
     const report = await transfer({ sqlitePath: file, postgres: { url } });
     expect(report.failures).toEqual([]);

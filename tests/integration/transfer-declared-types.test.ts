@@ -1,9 +1,7 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/sqlite/sqlite-database.ts';
-import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
-import { tempDir } from '../support/temp-dir.ts';
-import { columnsOf, freshDatabase, query, transfer, verify } from './transfer-fixtures.ts';
+import { columnsOf, freshDatabase, localServerAndDir, query, transfer, verify } from './transfer-fixtures.ts';
 
 /**
  * Tables whose declared types promise every value's kind are planned without a scan of their
@@ -40,23 +38,16 @@ function promisesKeptAndBroken(file: string): void {
 }
 
 describe('tables planned from their declared types', () => {
-  let server: LocalPostgres;
-  let dir: ReturnType<typeof tempDir>;
+  const local = localServerAndDir('dbops-declared-');
   let file: string;
 
   beforeAll(async () => {
-    server = await startLocalPostgres();
-    dir = tempDir('dbops-declared-');
-    file = path.join(dir.path, 'declared.db');
+    file = path.join(local.dir, 'declared.db');
     promisesKeptAndBroken(file);
-  });
-  afterAll(async () => {
-    await server?.stop();
-    dir?.remove();
   });
 
   it('keep the declared types when every value fits, and get the scanned plan when one does not', async () => {
-    const url = await freshDatabase(server, 'declared');
+    const url = await freshDatabase(local.server, 'declared');
     const report = await transfer({ sqlitePath: file, postgres: { url } });
     expect(report.failures).toEqual([]);
     expect(report.verification?.ok).toBe(true);

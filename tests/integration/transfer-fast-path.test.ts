@@ -1,23 +1,18 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/sqlite/sqlite-database.ts';
-import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
-import { tempDir } from '../support/temp-dir.ts';
-import { constraintsOf, freshDatabase, query, transfer, verify } from './transfer-fixtures.ts';
+import { constraintsOf, freshDatabase, localServerAndDir, query, transfer, verify } from './transfer-fixtures.ts';
 
 /**
  * The SQLite-built COPY batches through a real server: tricky values round-trip with verify
  * passing, and the lock-friendly key, index and check steps give the same schema.
  */
 describe('transfer through SQLite-built COPY batches', () => {
-  let server: LocalPostgres;
-  let dir: ReturnType<typeof tempDir>;
+  const local = localServerAndDir('dbops-fast-');
   let file: string;
 
   beforeAll(async () => {
-    server = await startLocalPostgres();
-    dir = tempDir('dbops-fast-');
-    file = path.join(dir.path, 'tricky.db');
+    file = path.join(local.dir, 'tricky.db');
     const db = openSqlite(file);
     db.exec(`
       CREATE TABLE docs (
@@ -47,13 +42,9 @@ describe('transfer through SQLite-built COPY batches', () => {
     db.exec(`PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; INSERT INTO notes (doc, tag) VALUES ('doc-00001', 'ok'), ('doc-00002', 'too long'), ('missing', 'x');`);
     db.close();
   });
-  afterAll(async () => {
-    await server?.stop();
-    dir?.remove();
-  });
 
   it('round-trips tricky values with verify passing, and keys, checks and foreign keys as before', async () => {
-    const url = await freshDatabase(server, 'fast_path');
+    const url = await freshDatabase(local.server, 'fast_path');
     const report = await transfer({ sqlitePath: file, postgres: { url } });
     expect(report.failures).toEqual([]);
     expect(report.verification).toEqual({ ok: true, mismatches: [] });

@@ -1,13 +1,44 @@
 import { copyFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { connectPg } from '../../src/postgres/pg-connection.ts';
 import { transferDatabase, verifyDatabase } from '../../src/transfer/transfer-database.ts';
 import type { TransferOptions } from '../../src/transfer/transfer-options.ts';
 import { datasetsDirectory } from '../support/datasets.ts';
-import type { LocalPostgres } from '../support/local-postgres.ts';
+import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 export const datasetsDir = datasetsDirectory();
+
+/**
+ * For the describe block it is called in: a throwaway local PostgreSQL and a temporary directory,
+ * started before its tests (and before the hooks registered after this call) and removed after them.
+ */
+export function localServerAndDir(prefix: string): { readonly server: LocalPostgres; readonly dir: string } {
+  let server: LocalPostgres | undefined;
+  let dir: ReturnType<typeof tempDir> | undefined;
+  beforeAll(async () => {
+    server = await startLocalPostgres();
+    dir = tempDir(prefix);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    dir?.remove();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('localServerAndDir: used before its beforeAll ran');
+    return value;
+  };
+  return {
+    get server() {
+      return ready(server);
+    },
+    get dir() {
+      return ready(dir).path;
+    },
+  };
+}
 
 /** A fresh database on the test server; returns its URL. */
 export async function freshDatabase(server: LocalPostgres, name: string): Promise<string> {

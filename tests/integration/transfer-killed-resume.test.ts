@@ -1,28 +1,19 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSample } from '../../src/sample/generate-sample.ts';
-import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
 import { runCliOn, spawnCliOn } from '../support/run-cli.ts';
-import { tempDir } from '../support/temp-dir.ts';
-import { freshDatabase, query } from './transfer-fixtures.ts';
+import { freshDatabase, localServerAndDir, query } from './transfer-fixtures.ts';
 
 describe('a transfer killed with SIGKILL mid-load', () => {
-  let server: LocalPostgres;
-  let dir: ReturnType<typeof tempDir>;
+  const local = localServerAndDir('dbops-killed-');
   let sqlite: string;
 
   beforeAll(async () => {
-    server = await startLocalPostgres();
-    dir = tempDir('dbops-killed-');
-    sqlite = generateSample({ out: path.join(dir.path, 'api_sessions.db'), sessions: 40_000, messagesPerSession: 6, seed: 7, overwrite: false }).path;
-  });
-  afterAll(async () => {
-    await server?.stop();
-    dir?.remove();
+    sqlite = generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 40_000, messagesPerSession: 6, seed: 7, overwrite: false }).path;
   });
 
   it('is finished exactly by a re-run with --if-exists resume', async () => {
-    const url = await freshDatabase(server, 'killed');
+    const url = await freshDatabase(local.server, 'killed');
     // The CLI as a user runs it, killed without any chance to clean up as soon as rows are flowing.
     const child = spawnCliOn(url, ['transfer', '--sqlite', sqlite]);
     let loading = false;
