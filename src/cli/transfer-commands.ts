@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ListrTask } from 'listr2';
 import type { ConnectPostgres } from '../postgres/postgres-connection.ts';
 import type { TransferContext } from '../tasks/transfer-tasks.ts';
-import type { IfExistsMode, InvalidTextMode, TransferOptions } from '../transfer/transfer-options.ts';
+import type { IfExistsMode, InvalidTextMode, TextCollation, TransferOptions } from '../transfer/transfer-options.ts';
 import type { IdentifierMode } from '../transfer/identifier-mapper.ts';
 import type { CliContext } from './cli-context.ts';
 
@@ -15,6 +15,7 @@ interface TransferCommandOptions {
   ifExists: IfExistsMode;
   identifiers: IdentifierMode;
   invalidText: InvalidTextMode;
+  collation: TextCollation;
   report?: string;
   tables?: string[];
   excludeTables?: string[];
@@ -45,6 +46,7 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
 
   common(program.command('transfer').description('copy a SQLite database into PostgreSQL: schema, rows, keys, indexes, foreign keys, views; then verify'))
     .addOption(new Option('--if-exists <mode>', 'when the tables exist: refuse, replace them, or finish an interrupted transfer').choices(['fail', 'truncate', 'resume']).default('fail'))
+    .addOption(new Option('--collation <mode>', 'text columns compare and sort byte for byte as in SQLite (COLLATE "C"), or by the database\'s collation').choices(['binary', 'database']).default('binary'))
     .option('--no-verify', 'skip the row count and digest comparison (not recommended)')
     .action(async (options: TransferCommandOptions) => {
       const { transferTasks } = await import('../tasks/transfer-tasks.ts');
@@ -72,6 +74,7 @@ function toTransferOptions(cli: CliContext, options: TransferCommandOptions): Tr
     ifExists: options.ifExists,
     identifiers: options.identifiers,
     invalidText: options.invalidText,
+    collation: options.collation,
     ...(options.tables ? { tables: options.tables } : {}),
     ...(options.excludeTables ? { excludeTables: options.excludeTables } : {}),
     verify: options.verify,

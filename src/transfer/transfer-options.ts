@@ -3,6 +3,8 @@ import type { IdentifierMode } from './identifier-mapper.ts';
 
 export type IfExistsMode = 'fail' | 'truncate' | 'resume';
 export type InvalidTextMode = 'fail' | 'bytea' | 'replace';
+/** How the text columns dbops creates compare and sort: byte for byte as in SQLite (COLLATE "C"), or by the database's collation. */
+export type TextCollation = 'binary' | 'database';
 
 export interface TransferProgress {
   /** The SQLite table name. */
@@ -22,6 +24,8 @@ export interface TransferOptions {
   readonly identifiers?: IdentifierMode;
   /** Text with a NUL byte or invalid UTF-8: refuse the table (default), load the column as bytea, or replace the bad bytes. */
   readonly invalidText?: InvalidTextMode;
+  /** Text columns dbops creates: `binary` (default) keeps SQLite's byte-for-byte order and equality, `database` takes the database's collation. */
+  readonly collation?: TextCollation;
   /** Only these SQLite tables (names as in SQLite). */
   readonly tables?: readonly string[];
   readonly excludeTables?: readonly string[];
@@ -46,6 +50,7 @@ export function resolveTransferOptions(options: TransferOptions): ResolvedTransf
     ifExists: options.ifExists ?? 'fail',
     identifiers: options.identifiers ?? 'lower',
     invalidText: options.invalidText ?? 'fail',
+    collation: options.collation ?? 'binary',
     tables: options.tables,
     excludeTables: options.excludeTables ?? [],
     verify: options.verify ?? true,

@@ -180,7 +180,7 @@ export class TransferSession {
       checked.catch(() => undefined);
       // verify has nothing to commit: it waits here. A transfer loads beside the check (see sourceCheck).
       if (command === 'verify') await checked;
-      const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers);
+      const plan = planTransfer(schema, tables, stats, options.schema, options.identifiers, options.collation);
       const connections = await Promise.all(connecting);
       const session = new TransferSession(options, db, schema, plan, stats, new Set(assumed.keys()), connections, command, now, started);
       session.workerSource = workerSource;
@@ -245,7 +245,7 @@ export class TransferSession {
     }
     for (const table of this.plan.tables) {
       const existed = existing.has(table.target);
-      if (!existed) await this.main.query(createTableSql(schema, table));
+      if (!existed) await this.main.query(createTableSql(schema, table, this.plan.collation));
       const stats = this.stats.get(table.source.name) as TableStats;
       this.states.push({
         plan: table,
@@ -475,7 +475,7 @@ export class TransferSession {
   /** Drops the (empty) table and creates it again with its columns' current types and defaults. */
   private async recreateTable(connection: PostgresConnection, plan: PlannedTable): Promise<void> {
     await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
-    await connection.query(createTableSql(this.options.schema, plan));
+    await connection.query(createTableSql(this.options.schema, plan, this.plan.collation));
   }
 
   /** Lists (or updates) a column whose type is wider than declared in the report. */

@@ -126,6 +126,29 @@ describe('generated corner cases', () => {
     expect(await query(url, "SELECT encode(name, 'escape') AS name FROM bad_text ORDER BY id")).toEqual([{ name: 'fine' }, { name: 'a\\000b\n' }, { name: 'f\\226n' }]);
   }, 60_000);
 
+  it('text columns compare byte for byte as in SQLite (COLLATE "C"), or by the database collation with --collation database', async () => {
+    const collations = (url: string) =>
+      query<{ column: string; collation: string | null }>(
+        url,
+        `SELECT table_name || '.' || column_name AS column, collation_name AS collation FROM information_schema.columns
+          WHERE table_schema = 'public' AND table_name IN ('select', 'pairs') AND data_type = 'text' ORDER BY 1`,
+      );
+    const binary = await fresh();
+    expect((await transfer({ sqlitePath: file, postgres: { url: binary }, invalidText: 'bytea' })).ok).toBe(true);
+    expect(await collations(binary)).toEqual([
+      { column: 'pairs.a', collation: 'C' },
+      { column: 'pairs.v', collation: 'C' },
+      { column: 'select.group name', collation: 'C' },
+    ]);
+    // The key's index sorts as SQLite does: 'é' (0xC3 0xA9) after every ASCII letter, upper case before lower.
+    await query(binary, "INSERT INTO pairs VALUES ('Z', 1, NULL), ('a', 1, NULL)");
+    expect((await query<{ a: string }>(binary, 'SELECT DISTINCT a FROM pairs ORDER BY a')).map((r) => r.a)).toEqual(['Z', 'a', 'x', 'é']);
+
+    const database = await fresh();
+    expect((await transfer({ sqlitePath: file, postgres: { url: database }, invalidText: 'bytea', collation: 'database' })).ok).toBe(true);
+    expect((await collations(database)).map((c) => c.collation)).toEqual([null, null, null]);
+  }, 60_000);
+
   it('--invalid-text replace substitutes and lists every changed row', async () => {
     const url = await fresh();
     const report = await transfer({ sqlitePath: file, postgres: { url }, invalidText: 'replace' });
