@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DbopsError } from '../errors/dbops-error.ts';
+import { CopyOutQuery } from './copy-out.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
 import { describeTarget, type PostgresConnection, type PostgresTarget } from './postgres-connection.ts';
 
@@ -37,6 +38,7 @@ export async function connectPg(target: PostgresTarget): Promise<PostgresConnect
     },
     copyFrom: (sql) => client.query(copyFrom(sql)),
     copyTo: (sql) => client.query(copyTo(sql)),
+    copyOut: (sql, onData) => client.query(new CopyOutQuery(sql, onData)).done,
     close: () => client.end(),
   };
 }

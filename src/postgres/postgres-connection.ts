@@ -24,6 +24,11 @@ export interface PostgresConnection {
   copyFrom(sql: string): Writable;
   /** `COPY ... TO STDOUT`: the rows as COPY text. */
   copyTo(sql: string): Readable;
+  /**
+   * `COPY ... TO STDOUT` for reads of whole tables: `onData` gets the COPY text in order, in large
+   * pieces valid only during the call; resolves with the number of rows the server sent.
+   */
+  copyOut(sql: string, onData: (bytes: Buffer) => void): Promise<number>;
   close(): Promise<void>;
 }
 

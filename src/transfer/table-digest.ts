@@ -62,10 +62,3 @@ export class CopyLineSplitter {
     return this.carry.length;
   }
 }
-
-/** Number of newlines in a chunk: its rows. */
-export function countRows(chunk: Buffer): number {
-  let count = 0;
-  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) count += 1;
-  return count;
-}

@@ -5,7 +5,7 @@ import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
 import { encodeTable } from './copy-batches.ts';
 import { CopyTextWriter } from './copy-text-writer.ts';
 import { describeProblem } from './load-table.ts';
-import { CopyLineSplitter, countRows, TableDigest } from './table-digest.ts';
+import { CopyLineSplitter, TableDigest } from './table-digest.ts';
 import { describeKey, encodeRow, readTableRows, type RowColumn, type RowOrder } from './table-rows.ts';
 
 export interface DigestResult {
@@ -36,16 +36,15 @@ export function postgresStoredCopy(schema: string, target: string, table: Sqlite
   return `COPY ${qualifiedName(schema, target)} (${columns.map((c) => quoteIdentifier(c.target)).join(', ')}) TO STDOUT`;
 }
 
-/** Row count and digest of a table as PostgreSQL holds it, streamed by `copy` (a COPY ... TO STDOUT). */
+/** Row count (as the server counts what it sent) and digest of a table as PostgreSQL holds it, read by `copy` (a COPY ... TO STDOUT). */
 export async function postgresDigest(connection: PostgresConnection, copy: string, ordered: boolean): Promise<DigestResult> {
   const digest = new TableDigest(ordered);
-  const splitter = new CopyLineSplitter();
-  for await (const chunk of connection.copyTo(copy)) {
-    const buffer = chunk as Buffer;
-    if (ordered) digest.addChunk(buffer, countRows(buffer));
-    else for (const line of splitter.push(buffer)) digest.addRow(line);
-  }
-  return { rows: digest.rows, digest: digest.value() };
+  const splitter = ordered ? undefined : new CopyLineSplitter();
+  const rows = await connection.copyOut(copy, (bytes) => {
+    if (!splitter) digest.addChunk(bytes, 0);
+    else for (const line of splitter.push(bytes)) digest.addRow(line);
+  });
+  return { rows, digest: digest.value() };
 }
 
 /** Row count and digest of a SQLite table encoded as dbops would send it (for verify without a load). */
