@@ -13,14 +13,19 @@ export interface RowColumn {
   readonly type: TargetType;
 }
 
-/** How a table is read: in primary key order (digest of the stream) or rowid order (digest per row). */
+/** How a table is read: in an order PostgreSQL can reproduce (digest of the stream) or not (digest per row). */
 export interface RowOrder {
   /** SQLite columns to page and sort by; ['rowid'] or the primary key. */
   readonly key: readonly string[];
-  /** True when PostgreSQL can return the rows in the same order (ORDER BY the primary key). */
+  /**
+   * True when PostgreSQL can return the rows in the same order: as stored, since they were loaded
+   * in this order, and ORDER BY the primary key (`byKey`, when the rows are read in rowid order).
+   */
   readonly ordered: boolean;
   /** The key as SQLite sorts it: text keys bytewise, whatever their declared collation. */
   readonly sortExpressions: readonly string[];
+  /** An ordered table read in rowid order: its primary key order, for comparing key by key. */
+  readonly byKey?: RowOrder;
 }
 
 const keyKinds = new Set(['smallint', 'integer', 'bigint', 'text', 'bytea']);
@@ -44,10 +49,16 @@ export function rowOrder(table: SqliteTable, columns: readonly RowColumn[], stat
     const integers = (stats[index]?.integers ?? 0) === rows && !table.withoutRowid && name === table.rowidAlias;
     return integers ? quoteIdentifier(name) : `${quoteIdentifier(name)} COLLATE BINARY`;
   });
-  if (sortable) return { key: table.primaryKey, ordered: true, sortExpressions };
-  if (table.withoutRowid) return { key: table.primaryKey, ordered: false, sortExpressions };
   const names = new Set(table.columns.map((c) => c.name.toLowerCase()));
   const rowid = ['rowid', '_rowid_', 'oid'].find((n) => !names.has(n)) ?? 'rowid';
+  if (sortable) {
+    const byKey = { key: table.primaryKey, ordered: true, sortExpressions };
+    // A rowid table whose key is not the rowid reads several times faster in rowid order than
+    // through the key's index (a lookup per row): it is loaded, so PostgreSQL stores it, that way.
+    if (table.withoutRowid || (table.primaryKey.length === 1 && table.primaryKey[0] === table.rowidAlias)) return byKey;
+    return { key: [rowid], ordered: true, sortExpressions: [rowid], byKey };
+  }
+  if (table.withoutRowid) return { key: table.primaryKey, ordered: false, sortExpressions };
   return { key: [rowid], ordered: false, sortExpressions: [rowid] };
 }
 

@@ -682,32 +682,41 @@ export class TransferSession {
 
   /**
    * One table: PostgreSQL's rows are read in the order they are stored first, which for a table
-   * COPY filled in key order is key order, so no index or sort is needed; only when that digest
-   * differs is the table read again ORDER BY its key, before any difference is reported.
+   * COPY filled is the order they were sent in (key order, or rowid order), so no index or sort is
+   * needed; only when that digest differs are both sides compared again in key order, before any
+   * difference is reported.
    */
   private async verifyTable(connection: PostgresConnection, state: TableState): Promise<void> {
-    const { plan, report } = state;
+    const { plan, report, order } = state;
     const utf8 = this.schema.encoding.toUpperCase() === 'UTF-8';
     const replace = this.options.invalidText === 'replace';
+    const byKey = order.byKey ?? order;
     await connection.query('SET synchronize_seqscans = off');
-    const stored = postgresStoredCopy(this.options.schema, plan.target, plan.source, state.columns, state.order);
-    const sorted = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, state.order);
-    const target = postgresDigest(connection, stored, state.order.ordered);
+    const stored = postgresStoredCopy(this.options.schema, plan.target, plan.source, state.columns, order);
+    const sorted = postgresRowsSql(this.options.schema, plan.target, plan.source, state.columns, byKey);
+    const target = postgresDigest(connection, stored, order.ordered);
     // Keep a rejection handled while the SQLite side is computed.
     target.catch(() => undefined);
-    const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, state.order, utf8, replace).digest;
+    const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, order, utf8, replace).digest;
     report.sourceDigest = source;
     let result = await target;
-    if (state.order.ordered && result.rows === plan.rows && result.digest !== source) result = await postgresDigest(connection, `COPY (${sorted}) TO STDOUT`, true);
+    let expected = source;
+    if (order.ordered && result.rows === plan.rows && result.digest !== source) {
+      // Stored in another order than sent (changed since, or loaded by another run or tool).
+      const again = postgresDigest(connection, `COPY (${sorted}) TO STDOUT`, true);
+      again.catch(() => undefined);
+      if (byKey !== order) expected = sqliteDigest(this.db, plan.source, state.columns, byKey, utf8, replace).digest;
+      result = await again;
+    }
     if (report.rows === 0) report.rows = result.rows;
-    if (result.rows === plan.rows && result.digest === source) {
+    if (result.rows === plan.rows && result.digest === expected) {
       report.verified = { ok: true, rows: result.rows };
       return;
     }
     const detail =
       result.rows !== plan.rows
         ? `SQLite has ${plan.rows} rows, PostgreSQL ${result.rows}`
-        : await firstDifference(this.db, connection, sorted, plan.source, state.columns, state.order, utf8, replace);
+        : await firstDifference(this.db, connection, sorted, plan.source, state.columns, byKey, utf8, replace);
     report.verified = { ok: false, rows: result.rows, detail };
   }
 

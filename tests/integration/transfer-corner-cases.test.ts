@@ -47,6 +47,8 @@ newline \\ backslash', X'01', 2460000.5, 3.5, 3.0, 0, '"x"', X'5C4E'),
     CREATE VIEW child_names AS SELECT c.id, p.name FROM child c JOIN parent p ON p.id = c.parent_id;
     CREATE TABLE pairs (a TEXT NOT NULL, b INTEGER NOT NULL, v TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
     INSERT INTO pairs VALUES ('x', 1, 'one'), ('x', 2, 'two'), ('é', 1, 'three');
+    CREATE TABLE tags (name TEXT PRIMARY KEY, weight INTEGER);
+    INSERT INTO tags VALUES ('m', 1), ('c', 2), ('x', 3), ('a', 4);
     CREATE TABLE bad_text (id INTEGER PRIMARY KEY, name TEXT);
     INSERT INTO bad_text VALUES (1, 'fine'), (2, CAST(X'6100620A' AS TEXT)), (3, CAST(X'66966E' AS TEXT));
   `);
@@ -71,7 +73,7 @@ describe('generated corner cases', () => {
     expect(report.failures).toHaveLength(1);
     expect(report.failures[0]).toMatchObject({ table: 'bad_text', column: 'name', row: 'id=2' });
     expect(report.failures[0]?.message).toMatch(/NUL.*--invalid-text bytea/);
-    expect(report.tables.filter((t) => t.verified?.ok).map((t) => t.table).sort()).toEqual(['child', 'pairs', 'parent', 'select']);
+    expect(report.tables.filter((t) => t.verified?.ok).map((t) => t.table).sort()).toEqual(['child', 'pairs', 'parent', 'select', 'tags']);
     expect(() => assertTransferSucceeded(report)).toThrow(TransferError);
 
     const cli = await runCliOn(await fresh(), ['transfer', '--sqlite', file]);
@@ -196,6 +198,20 @@ describe('generated corner cases', () => {
     expect(cli.stderr).toMatch(/pairs: first differing row: a="x", b=2/);
   }, 60_000);
 
+  it('loads a rowid table keyed by text in rowid order, and compares it by key once PostgreSQL stores it otherwise', async () => {
+    const url = await fresh();
+    const options = { sqlitePath: file, postgres: { url }, invalidText: 'bytea' as const };
+    expect((await transfer(options)).ok).toBe(true);
+    const stored = async () => (await query<{ name: string }>(url, 'SELECT name FROM tags')).map((r) => r.name);
+    expect(await stored()).toEqual(['m', 'c', 'x', 'a']);
+    await query(url, "DELETE FROM tags WHERE name = 'c'");
+    await query(url, "INSERT INTO tags VALUES ('c', 2)");
+    expect(await stored()).toEqual(['m', 'x', 'a', 'c']);
+    expect((await verify(options)).ok).toBe(true);
+    await query(url, "UPDATE tags SET weight = 9 WHERE name = 'x'");
+    expect((await verify(options)).verification?.mismatches).toEqual([{ table: 'tags', detail: 'first differing row: name="x"' }]);
+  }, 60_000);
+
   it('gives a one-paragraph error for a missing file, a file that is not SQLite, and an unknown table', async () => {
     const url = await fresh();
     const missing = await runCliOn(url, ['transfer', '--sqlite', path.join(local.dir, 'nope.db')]);
@@ -208,7 +224,7 @@ describe('generated corner cases', () => {
     expect(wrong.stderr).toMatch(/is not a SQLite database/);
     const unknown = await runCliOn(url, ['transfer', '--sqlite', file, '--tables', 'nope']);
     expect(unknown.exitCode).toBe(ExitCode.input);
-    expect(unknown.stderr).toMatch(/no table "nope".*Its tables are: select, parent, child, pairs, bad_text/);
+    expect(unknown.stderr).toMatch(/no table "nope".*Its tables are: select, parent, child, pairs, tags, bad_text/);
   }, 60_000);
 
   it('reports a damaged file as quick_check finds it, and leaves no table behind, whether or not the load reads the damage', async () => {
