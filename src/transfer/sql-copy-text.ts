@@ -96,22 +96,17 @@ export function columnCopySql(type: TargetType, q: string, options: CopySqlOptio
       return sql(`CASE typeof(${q}) WHEN 'real' THEN ${real} WHEN 'integer' THEN ${integer} WHEN 'null' THEN ${nullText} END`);
     }
     case 'timestamp':
-    case 'timestamptz': {
-      // The common stored form, 'YYYY-MM-DD HH:MM:SS', is its own PostgreSQL text when it is a
-      // real date and time: text of that shape (GLOB never matches a number or a blob) with hours
-      // 00-23 (SQLite keeps hour 24, which PostgreSQL reads as the next day), that julianday()
-      // parses (digits, month, day up to 31, minute and second below 60) to year 0001 or later
-      // (PostgreSQL refuses year 0000), with a day past 28 still in its month (SQLite rolls 02-30
-      // over). Twice as fast as comparing datetime() with the text, which the form with a T
-      // between date and time still does.
-      const shape = `(${q} GLOB '????-??-?? [01]?:??:??' OR ${q} GLOB '????-??-?? 2[0-3]:??:??')`;
-      const real = `julianday(${q}) >= 1721425.5 AND (substr(${q}, 9, 2) <= '28' OR date(${q}) = substr(${q}, 1, 10))`;
+    case 'timestamptz':
+      // The common stored form, 'YYYY-MM-DD HH:MM:SS', is its own PostgreSQL text. SQLite's
+      // datetime() gives back exactly that text only for a date and time in that form (it rolls
+      // 02-30 over, refuses minute 60, converts offsets), and never for a number or a blob. It
+      // keeps hour 24, which PostgreSQL reads as the next day, and year 0000, which PostgreSQL
+      // refuses: both go to JavaScript. The same with a T between date and time, written with a space.
       const valid = `${q} >= '0001' AND substr(${q}, 12, 2) <> '24'`;
       return sql(
-        `CASE ${ifNull}WHEN ${shape} AND ${real} THEN ${q} ` +
+        `CASE ${ifNull}WHEN datetime(${q}) = ${q} AND ${valid} THEN ${q} ` +
           `WHEN substr(${q}, 11, 1) = 'T' AND datetime(${q}) = substr(${q}, 1, 10) || ' ' || substr(${q}, 12) AND ${valid} THEN datetime(${q}) END`,
       );
-    }
     case 'date':
       return sql(`CASE ${ifNull}WHEN date(${q}) = ${q} AND ${q} >= '0001' THEN ${q} END`);
     case 'jsonb': {
