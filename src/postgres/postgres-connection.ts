@@ -47,3 +47,19 @@ export function describeTarget(target: PostgresTarget): string {
   }
   return `${target.user}@${target.host}:${target.port}/${target.database}`;
 }
+
+/** True when the server runs on this machine (a loopback address or a Unix socket), so it shares this machine's cores. */
+export function isLocalTarget(target: PostgresTarget): boolean {
+  let host = '';
+  if ('url' in target) {
+    try {
+      const url = new URL(target.url);
+      host = decodeURIComponent(url.hostname) || (url.searchParams.get('host') ?? '');
+    } catch {
+      return false;
+    }
+  } else {
+    host = target.host;
+  }
+  return host === '' || host.startsWith('/') || host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeTarget } from '../../../src/postgres/postgres-connection.ts';
+import { describeTarget, isLocalTarget } from '../../../src/postgres/postgres-connection.ts';
 
 describe('describeTarget', () => {
   it.each([
@@ -10,5 +10,23 @@ describe('describeTarget', () => {
   ])('shows %o as %s, never the password', (target, shown) => {
     expect(describeTarget(target)).toBe(shown);
     expect(describeTarget(target)).not.toContain('s3cret');
+  });
+});
+
+describe('isLocalTarget', () => {
+  it.each([
+    [{ url: 'postgresql://app@127.0.0.1:5432/appdb' }, true],
+    [{ url: 'postgresql://app@localhost/appdb' }, true],
+    [{ url: 'postgresql://app@[::1]:5432/appdb' }, true],
+    [{ url: 'postgresql:///appdb' }, true],
+    [{ url: 'postgresql:///appdb?host=/var/run/postgresql' }, true],
+    [{ host: '127.0.0.1', port: 55432, user: 'app', password: 'x', database: 'appdb' }, true],
+    [{ url: 'postgresql://app@db.internal:5432/appdb' }, false],
+    [{ url: 'postgresql://app@10.0.0.5/appdb' }, false],
+    [{ url: 'postgresql:///appdb?host=db.internal' }, false],
+    [{ host: 'postgres', port: 5432, user: 'app', password: 'x', database: 'appdb' }, false],
+    [{ url: 'not a url' }, false],
+  ])('%o is local: %s', (target, local) => {
+    expect(isLocalTarget(target)).toBe(local);
   });
 });
