@@ -36,6 +36,12 @@ interface TableState {
   createdHere: boolean;
   /** Existed before this run (resume keeps it). */
   existed: boolean;
+  /**
+   * CHECK constraints in place for the load (added to a new table before it), so COPY checks every
+   * row and no scan is needed after it; a row that breaks one drops them all, and the finishing
+   * phase adds them NOT VALID instead.
+   */
+  checksOnLoad: SchemaStep[];
 }
 
 /** Planned from its declared types, not (yet) from its values: see assumedStats. */
@@ -247,6 +253,8 @@ export class TransferSession {
     for (const table of this.plan.tables) {
       const existed = existing.has(table.target);
       if (!existed) await this.main.query(createTableSql(schema, table, this.plan.collation));
+      // A table kept for resume may have them from the interrupted run.
+      const checksOnLoad = existed ? this.plan.constraints.filter((c) => c.kind === 'check' && c.table === table.source.name) : await this.addChecks(this.main, table, this.plan.constraints);
       const stats = this.stats.get(table.source.name) as TableStats;
       this.states.push({
         plan: table,
@@ -264,6 +272,7 @@ export class TransferSession {
         order: rowOrder(table.source, table.columns, stats.columns, table.rows),
         createdHere: !existed,
         existed,
+        checksOnLoad,
       });
     }
     this.report.tables.push(...this.states.map((s) => s.report));
@@ -282,6 +291,7 @@ export class TransferSession {
         order: rowOrder(table.source, table.columns, stats.columns, table.rows),
         createdHere: false,
         existed: existing.get(table.target) === 'r',
+        checksOnLoad: [],
       };
       if (!state.existed) {
         state.report.status = 'failed';
@@ -436,6 +446,11 @@ export class TransferSession {
           await this.planFromValues(connection, state);
           continue;
         }
+        if (pgError(error).code === '23514' && state.checksOnLoad.length > 0) {
+          await connection.query(`ALTER TABLE ${qualified} ${state.checksOnLoad.map((c) => `DROP CONSTRAINT IF EXISTS ${quoteIdentifier(c.targetName)}`).join(', ')}`);
+          state.checksOnLoad = [];
+          continue;
+        }
         if (!(error instanceof ValueProblemError)) {
           // A read of a damaged file fails as quick_check describes it.
           await this.sourceCheck;
@@ -469,14 +484,29 @@ export class TransferSession {
       replanDefault(column, plan.source.name, this.plan.mode, this.report.untranslatable);
       changed = true;
     });
-    if (changed && state.createdHere) await this.recreateTable(connection, plan);
+    if (changed && state.createdHere) await this.recreateTable(connection, state);
     state.order = rowOrder(plan.source, state.columns, stats.columns, plan.rows);
   }
 
   /** Drops the (empty) table and creates it again with its columns' current types and defaults. */
-  private async recreateTable(connection: PostgresConnection, plan: PlannedTable): Promise<void> {
-    await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, plan.target)}`);
-    await connection.query(createTableSql(this.options.schema, plan, this.plan.collation));
+  private async recreateTable(connection: PostgresConnection, state: TableState): Promise<void> {
+    await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, state.plan.target)}`);
+    await connection.query(createTableSql(this.options.schema, state.plan, this.plan.collation));
+    state.checksOnLoad = await this.addChecks(connection, state.plan, state.checksOnLoad);
+  }
+
+  /** Adds a new, empty table's CHECK constraints (of `checks`); those PostgreSQL refuses are left to the finishing phase, which reports them. */
+  private async addChecks(connection: PostgresConnection, table: PlannedTable, checks: readonly SchemaStep[]): Promise<SchemaStep[]> {
+    const added: SchemaStep[] = [];
+    for (const step of checks.filter((c) => c.kind === 'check' && c.table === table.source.name)) {
+      try {
+        await connection.query(step.sql);
+        added.push(step);
+      } catch {
+        // Refused: tried again, and reported, after the load.
+      }
+    }
+    return added;
   }
 
   /** Lists (or updates) a column whose type is wider than declared in the report. */
@@ -516,7 +546,7 @@ export class TransferSession {
     column.widened = why;
     this.noteWidened(plan.source.name, column);
     replanDefault(column, plan.source.name, this.plan.mode, this.report.untranslatable);
-    await this.recreateTable(connection, plan);
+    await this.recreateTable(connection, state);
     const stats = this.stats.get(plan.source.name) as TableStats;
     state.order = rowOrder(plan.source, state.columns, stats.columns, plan.rows);
     return true;
