@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DbopsError } from '../errors/dbops-error.ts';
-import { CopyOutQuery } from './copy-out.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
+import { CopyOutQuery } from './copy-out.ts';
 import { describeTarget, type PostgresConnection, type PostgresTarget } from './postgres-connection.ts';
 
 /**

@@ -254,7 +254,7 @@ export class TransferSession {
       const existed = existing.has(table.target);
       if (!existed) await this.main.query(createTableSql(schema, table, this.plan.collation));
       // A table kept for resume may have them from the interrupted run.
-      const checksOnLoad = existed ? this.plan.constraints.filter((c) => c.kind === 'check' && c.table === table.source.name) : await this.addChecks(this.main, table, this.plan.constraints);
+      const checksOnLoad = existed ? this.checksOf(table) : await this.addChecks(this.main, this.checksOf(table));
       const stats = this.stats.get(table.source.name) as TableStats;
       this.states.push({
         plan: table,
@@ -492,13 +492,17 @@ export class TransferSession {
   private async recreateTable(connection: PostgresConnection, state: TableState): Promise<void> {
     await connection.query(`DROP TABLE ${qualifiedName(this.options.schema, state.plan.target)}`);
     await connection.query(createTableSql(this.options.schema, state.plan, this.plan.collation));
-    state.checksOnLoad = await this.addChecks(connection, state.plan, state.checksOnLoad);
+    state.checksOnLoad = await this.addChecks(connection, state.checksOnLoad);
   }
 
-  /** Adds a new, empty table's CHECK constraints (of `checks`); those PostgreSQL refuses are left to the finishing phase, which reports them. */
-  private async addChecks(connection: PostgresConnection, table: PlannedTable, checks: readonly SchemaStep[]): Promise<SchemaStep[]> {
+  private checksOf(table: PlannedTable): SchemaStep[] {
+    return this.plan.constraints.filter((c) => c.kind === 'check' && c.table === table.source.name);
+  }
+
+  /** Adds CHECK constraints to a new, empty table; those PostgreSQL refuses are left to the finishing phase, which reports them. */
+  private async addChecks(connection: PostgresConnection, checks: readonly SchemaStep[]): Promise<SchemaStep[]> {
     const added: SchemaStep[] = [];
-    for (const step of checks.filter((c) => c.kind === 'check' && c.table === table.source.name)) {
+    for (const step of checks) {
       try {
         await connection.query(step.sql);
         added.push(step);
@@ -577,8 +581,9 @@ export class TransferSession {
       this.report.untranslatable.push({ kind: step.kind, object: `${step.table}: ${step.name}`, reason: `PostgreSQL refused it: ${pgError(error).message}` });
     const constraints = this.plan.constraints.filter((s) => !skipped(s));
     const rows = (table: string) => this.states.find((s) => s.plan.source.name === table)?.plan.rows ?? 0;
-    // Checks are added NOT VALID now (a moment's lock, before any read starts) and validated in the
-    // pool below: validation locks out writes and index builds, never the verification's reads.
+    // Checks not in place since before the load are added NOT VALID now (a moment's lock, before
+    // any read starts) and validated in the pool below: validation locks out writes and index
+    // builds, never the verification's reads.
     const validations: SchemaStep[] = [];
     for (const step of constraints.filter((s) => s.kind === 'check')) {
       try {
