@@ -59,4 +59,21 @@ describe('copyOut: COPY TO STDOUT read off the socket', () => {
     expect((await connection.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     expect((await viaCopyOut(connection, 'COPY (SELECT 1) TO STDOUT')).rows).toBe(1);
   }, 60_000);
+
+  it('rejects, rather than waiting forever, when the server ends the connection during the copy', async () => {
+    const doomed = await connectPg({ url: await freshDatabase(local.server, 'copy_out_doomed') });
+    const admin = await connectPg({ url: local.server.url });
+    try {
+      const pid = (await doomed.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      let terminating: Promise<unknown> | undefined;
+      const copy = doomed.copyOut('COPY (SELECT i, repeat($$x$$, 100) FROM generate_series(1, 50000000) i) TO STDOUT', () => {
+        terminating ??= admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      });
+      await expect(copy).rejects.toThrow();
+      await terminating;
+    } finally {
+      await doomed.close().catch(() => undefined);
+      await admin.close();
+    }
+  }, 60_000);
 });
