@@ -89,7 +89,7 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
       () => `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${line.sql}, char(${rowMarker})) AS line FROM ${from} ${keyRangeWhere(order, after, upTo)} ORDER BY ${keys})`,
     );
 
-  const jsonCache = new Map<string, string>();
+  const jsonCache = new Map<string, Buffer>();
   let size = 256;
   let after: SqliteValue[] | undefined;
   for (;;) {
@@ -130,7 +130,7 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
  * could not encode, a NUL, invalid UTF-8 (checked on the whole batch: every value sits between
  * ASCII separators, so one bad value makes the batch invalid), or JSON that does not normalise.
  */
-function checkedBatch(bytes: Buffer, rawJson: boolean, jsonCache: Map<string, string>): Buffer | undefined {
+function checkedBatch(bytes: Buffer, rawJson: boolean, jsonCache: Map<string, Buffer>): Buffer | undefined {
   if (bytes.includes(rowMarker) || bytes.includes(0) || !isUtf8(bytes)) return undefined;
   if (!rawJson) return bytes;
   const writer = new CopyTextWriter(bytes.length + (bytes.length >> 2) + 64);
@@ -142,18 +142,23 @@ function checkedBatch(bytes: Buffer, rawJson: boolean, jsonCache: Map<string, st
     const colon = bytes.indexOf(58, marker + 1);
     const start = colon + 1;
     const end = start + Number(bytes.toString('latin1', marker + 1, colon));
-    const json = bytes.toString('utf8', start, end);
-    let text = jsonCache.get(json);
-    if (text === undefined) {
-      text = jsonbText(json);
-      if (text === undefined) return undefined;
-      // Application JSON repeats a lot (flags, sources, small settings): remember short documents, a bounded number.
-      if (json.length <= jsonCacheLength) {
+    // Application JSON repeats a lot (flags, sources, small settings): short documents, a bounded
+    // number, are remembered as the bytes they become, keyed by their own bytes (latin1 maps each
+    // byte to one character, the cheapest exact key).
+    const short = end - start <= jsonCacheLength;
+    const key = short ? bytes.toString('latin1', start, end) : '';
+    const known = short ? jsonCache.get(key) : undefined;
+    if (known) {
+      writer.raw(known);
+    } else {
+      const text = jsonbText(bytes.toString('utf8', start, end));
+      const mark = writer.length;
+      if (text === undefined || !writer.escapedText(text)) return undefined;
+      if (short) {
         if (jsonCache.size >= jsonCacheEntries) jsonCache.clear();
-        jsonCache.set(json, text);
+        jsonCache.set(key, Buffer.from(writer.since(mark)));
       }
     }
-    if (!writer.escapedText(text)) return undefined;
     position = end;
   }
   writer.raw(bytes, position);
