@@ -559,8 +559,8 @@ export class TransferSession {
   /**
    * After the data: sequences; then index builds (keys included) in parallel with the verification
    * of every table when this transfer verifies, since reads and index builds do not block each
-   * other; then the short steps that lock a table (attaching keys to their indexes, checks); then
-   * foreign keys and views.
+   * other, followed by check validations and foreign keys, beside the last verifications; then
+   * the short steps that lock a table (attaching keys to their indexes); then views.
    */
   async finishSchema(): Promise<void> {
     const loaded = new Set(this.states.filter((s) => s.report.status === 'loaded' || s.report.status === 'already complete').map((s) => s.plan.source.name));
@@ -593,13 +593,23 @@ export class TransferSession {
         refused(step, error);
       }
     }
-    type Work = { build: SchemaStep } | { state: TableState } | { validate: SchemaStep };
+    type Work = { build: SchemaStep } | { state: TableState } | { validate: SchemaStep } | { foreignKey: SchemaStep };
     const builds: Work[] = constraints.filter((s) => s.kind === 'index' || (s.index && !existing.relations.has(s.targetName))).map((build) => ({ build }));
     const checks: Work[] = this.verifiesTransfer ? this.verifiable().filter((s) => s.report.verified === undefined).map((state) => ({ state })) : [];
     const size = (item: Work) => ('state' in item ? item.state.plan.rows : rows('build' in item ? item.build.table : ''));
+    const foreignKeys = this.plan.foreignKeys.filter((s) => !skipped(s) && loaded.has(this.plan.tables.find((t) => qualifiedName(this.options.schema, t.target) === s.foreignKey?.parent)?.source.name ?? ''));
     // Largest tables first, so the long tasks start early and the two connections finish together;
-    // validations last, after the index builds they would wait for.
-    const work = [...[...checks, ...builds].sort((a, b) => size(b) - size(a)), ...validations.map((validate) => ({ validate }))];
+    // validations last, after the index builds they would wait for; then foreign keys, once every
+    // build has finished: they need the parent's unique index (not yet its constraint) and lock out
+    // index builds, not reads, so they run beside the last verifications.
+    const work: Work[] = [
+      ...[...checks, ...builds].sort((a, b) => size(b) - size(a)),
+      ...validations.map((validate) => ({ validate })),
+      ...foreignKeys.map((foreignKey) => ({ foreignKey })),
+    ];
+    let buildsLeft = builds.length;
+    let allBuilt = (): void => undefined;
+    const built = buildsLeft === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allBuilt = resolve));
     const failed = new Set<SchemaStep>();
     // PostgreSQL's parallel index build pays only with cores to spare: on a server that shares this
     // machine's cores with the other connections and this process, it took a quarter more CPU.
@@ -607,6 +617,10 @@ export class TransferSession {
     await Promise.all(this.connections.map((c) => c.query(`SET maintenance_work_mem = '${indexBuildMemory}'${serial ? '; SET max_parallel_maintenance_workers = 0' : ''}`)));
     await this.runPool(work, async (connection, item) => {
       if ('state' in item) return this.verifyTable(connection, item.state);
+      if ('foreignKey' in item) {
+        await built;
+        return this.addForeignKey(connection, item.foreignKey);
+      }
       if ('validate' in item) {
         const step = item.validate;
         try {
@@ -623,6 +637,9 @@ export class TransferSession {
       } catch (error) {
         failed.add(step);
         refused(step, error);
+      } finally {
+        buildsLeft -= 1;
+        if (buildsLeft === 0) allBuilt();
       }
     });
     await this.runPool(
@@ -635,25 +652,26 @@ export class TransferSession {
         }
       },
     );
-    const foreignKeys = this.plan.foreignKeys.filter((s) => !skipped(s) && loaded.has(this.plan.tables.find((t) => qualifiedName(this.options.schema, t.target) === s.foreignKey?.parent)?.source.name ?? ''));
-    await this.runPool(foreignKeys, async (connection, step) => {
-      try {
-        await connection.query(step.sql);
-      } catch (error) {
-        const e = pgError(error);
-        const fk = step.foreignKey;
-        if (e.code !== '23503' || !fk) {
-          this.report.untranslatable.push({ kind: 'foreign key', object: `${step.table} ${step.name}`, reason: `PostgreSQL refused it: ${e.message}` });
-          return;
-        }
-        const notNull = fk.columns.map((c) => `c.${quoteIdentifier(c)} IS NOT NULL`).join(' AND ');
-        const match = fk.columns.map((c, i) => `p.${quoteIdentifier(fk.parentColumns[i] as string)} = c.${quoteIdentifier(c)}`).join(' AND ');
-        const orphans = await connection.query<{ n: string }>(`SELECT count(*) AS n FROM ${fk.child} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${fk.parent} p WHERE ${match})`);
-        await connection.query(`${step.sql} NOT VALID`);
-        this.report.orphans.push({ table: step.table, foreignKey: step.name, constraint: step.targetName, orphanRows: Number(orphans.rows[0]?.n ?? 0) });
-      }
-    });
     await this.createViews(this.plan.views.filter((v) => !existing.relations.has(v.targetName)));
+  }
+
+  /** Adds a foreign key; rows SQLite let through without their parent keep it NOT VALID, counted in the report. */
+  private async addForeignKey(connection: PostgresConnection, step: SchemaStep): Promise<void> {
+    try {
+      await connection.query(step.sql);
+    } catch (error) {
+      const e = pgError(error);
+      const fk = step.foreignKey;
+      if (e.code !== '23503' || !fk) {
+        this.report.untranslatable.push({ kind: 'foreign key', object: `${step.table} ${step.name}`, reason: `PostgreSQL refused it: ${e.message}` });
+        return;
+      }
+      const notNull = fk.columns.map((c) => `c.${quoteIdentifier(c)} IS NOT NULL`).join(' AND ');
+      const match = fk.columns.map((c, i) => `p.${quoteIdentifier(fk.parentColumns[i] as string)} = c.${quoteIdentifier(c)}`).join(' AND ');
+      const orphans = await connection.query<{ n: string }>(`SELECT count(*) AS n FROM ${fk.child} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${fk.parent} p WHERE ${match})`);
+      await connection.query(`${step.sql} NOT VALID`);
+      this.report.orphans.push({ table: step.table, foreignKey: step.name, constraint: step.targetName, orphanRows: Number(orphans.rows[0]?.n ?? 0) });
+    }
   }
 
   /** Indexes and views (relations), and constraints, already in the target schema. */
