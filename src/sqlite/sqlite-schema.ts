@@ -81,6 +81,17 @@ export interface SqliteSchema {
 
 const str = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
 
+/**
+ * The name that reaches a rowid table's rowid: `rowid`, `_rowid_` or `oid`, the first not taken by
+ * a column (a column named like one of them hides that name). Undefined for WITHOUT ROWID tables
+ * and when columns hide all three.
+ */
+export function rowidName(table: SqliteTable): string | undefined {
+  if (table.withoutRowid) return undefined;
+  const names = new Set(table.columns.map((c) => c.name.toLowerCase()));
+  return ['rowid', '_rowid_', 'oid'].find((name) => !names.has(name));
+}
+
 /** Reads everything dbops translates from a SQLite database, through PRAGMAs and sqlite_schema. */
 export function readSqliteSchema(db: SqliteDatabase): SqliteSchema {
   const encoding = str(db.get('PRAGMA encoding')?.encoding);

@@ -103,7 +103,6 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     done = finished(copy);
     // Keep the rejection handled until it is awaited below.
     done.catch(() => undefined);
-    let rows = 0;
     let reported = 0;
     const here = () =>
       takingTurns(
@@ -132,15 +131,14 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
       : here();
     for await (const batch of batches) {
       digest.addBatch(batch.bytes, batch.rows);
-      rows += batch.rows;
       input.stopIf?.();
       // Up to a few batches wait in the stream, so the server always has rows to parse while the
       // next batch is built; beyond that, wait (backpressure keeps memory at inFlightBytes + one batch).
       copy.write(batch.bytes);
       if (copy.writableLength > inFlightBytes) await once(copy, 'drain');
-      if (rows - reported >= 50_000) {
-        reported = rows;
-        input.onRows(rows);
+      if (digest.rows - reported >= 50_000) {
+        reported = digest.rows;
+        input.onRows(digest.rows);
       }
     }
     copy.end();
@@ -148,8 +146,8 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     copy = undefined;
     await input.beforeCommit?.();
     await connection.query('COMMIT');
-    input.onRows(rows);
-    return { rows, digest: digest.value(), replaced };
+    input.onRows(digest.rows);
+    return { rows: digest.rows, digest: digest.value(), replaced };
   } catch (error) {
     if (copy) {
       // Abandon the COPY (the server gets CopyFail) so the connection can roll back.

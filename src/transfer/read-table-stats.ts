@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase, SqliteValue } from '../sqlite/sqlite-database.ts';
-import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
+import { rowidName, type SqliteTable } from '../sqlite/sqlite-schema.ts';
 import { columnKindsSql, emptyStats, mergeKindsRows, readColumnStats, type ColumnStats, type StatsRequest } from './column-stats.ts';
 import { declaredFamily, wantsDateStats, wantsJsonStats, type DeclaredFamily } from './infer-column-type.ts';
 import type { TableStats } from './transfer-plan.ts';
@@ -138,8 +138,7 @@ function wholeScan(table: SqliteTable, requests: readonly StatsRequest[]): Piece
 
 /** The table's scan in rowid ranges that cover every row; one piece for small tables and those without a rowid. */
 function splitScan(db: SqliteDatabase, table: SqliteTable, requests: readonly StatsRequest[]): Piece[] {
-  // A column may be named like one of the rowid's names; then that name means the column.
-  const rowid = table.withoutRowid ? undefined : ['_rowid_', 'rowid', 'oid'].find((name) => !table.columns.some((c) => c.name.toLowerCase() === name));
+  const rowid = rowidName(table);
   if (!rowid) return [wholeScan(table, requests)];
   const { lo, hi } = rowidEnds(db, table, rowid);
   if (lo === null || hi === null || hi - lo < rowidsPerPiece) return [wholeScan(table, requests)];

@@ -1,6 +1,6 @@
 import { quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase, SqliteValue } from '../sqlite/sqlite-database.ts';
-import type { SqliteTable } from '../sqlite/sqlite-schema.ts';
+import { rowidName, type SqliteTable } from '../sqlite/sqlite-schema.ts';
 import type { ColumnStats } from './column-stats.ts';
 import type { CopyTextWriter } from './copy-text-writer.ts';
 import { encodeValue, replaceInvalidText, type SourceValue, type ValueProblem } from './encode-value.ts';
@@ -49,8 +49,7 @@ export function rowOrder(table: SqliteTable, columns: readonly RowColumn[], stat
     const integers = (stats[index]?.integers ?? 0) === rows && !table.withoutRowid && name === table.rowidAlias;
     return integers ? quoteIdentifier(name) : `${quoteIdentifier(name)} COLLATE BINARY`;
   });
-  const names = new Set(table.columns.map((c) => c.name.toLowerCase()));
-  const rowid = ['rowid', '_rowid_', 'oid'].find((n) => !names.has(n)) ?? 'rowid';
+  const rowid = rowidName(table) ?? 'rowid';
   if (sortable) {
     const byKey = { key: table.primaryKey, ordered: true, sortExpressions };
     // A rowid table whose key is not the rowid reads several times faster in rowid order than

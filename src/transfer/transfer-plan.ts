@@ -99,7 +99,7 @@ export function planTransfer(
   stats: ReadonlyMap<string, TableStats>,
   pgSchema: string,
   mode: IdentifierMode,
-  collation: TextCollation = 'binary',
+  collation: TextCollation,
 ): TransferPlan {
   const untranslatable: UntranslatableItem[] = [];
   const tableNames = mapNames([...tables.map((t) => t.name), ...schema.views.map((v) => v.name)], mode, 'the tables and views of the SQLite database');

@@ -47,6 +47,9 @@ interface TableState {
 /** Planned from its declared types, not (yet) from its values: see assumedStats. */
 const assumedTypes = (state: TableState) => state.report.typesFrom === 'declared types';
 
+/** Text in a UTF-8 source can go to PostgreSQL as its bytes (see EncodeTableInput.utf8). */
+const utf8Source = (schema: SqliteSchema) => schema.encoding.toUpperCase() === 'UTF-8';
+
 interface PgError {
   readonly code?: string;
   readonly message: string;
@@ -166,7 +169,7 @@ export class TransferSession {
         // A transfer into tables it creates plans from the declared types wherever they promise every
         // value's kind, and the load checks the promise, instead of scanning all values first.
         // verify and resume read existing tables, whose key order must come from the values.
-        if (command === 'transfer' && options.ifExists !== 'resume' && schema.encoding.toUpperCase() === 'UTF-8') {
+        if (command === 'transfer' && options.ifExists !== 'resume' && utf8Source(schema)) {
           for (const table of tables) {
             const promised = assumedStats(db, table);
             if (promised) assumed.set(table.name, promised);
@@ -421,7 +424,7 @@ export class TransferSession {
           target: plan.target,
           columns: state.columns,
           order: state.order,
-          utf8: this.schema.encoding.toUpperCase() === 'UTF-8',
+          utf8: utf8Source(this.schema),
           replaceInvalid: this.options.invalidText === 'replace',
           assumed: assumedTypes(state),
           beforeCommit: () => this.sourceCheck,
@@ -745,7 +748,7 @@ export class TransferSession {
    */
   private async verifyTable(connection: PostgresConnection, state: TableState): Promise<void> {
     const { plan, report, order } = state;
-    const utf8 = this.schema.encoding.toUpperCase() === 'UTF-8';
+    const utf8 = utf8Source(this.schema);
     const replace = this.options.invalidText === 'replace';
     const byKey = order.byKey ?? order;
     await connection.query('SET synchronize_seqscans = off');
