@@ -22,6 +22,8 @@ export interface SqliteDatabase {
   get(sql: string, ...params: readonly SqliteValue[]): Record<string, SqliteValue> | undefined;
   /** Runs fn inside BEGIN ... COMMIT, rolling back if it throws. */
   transaction<T>(fn: () => T): T;
+  /** Loads a SQLite extension into this connection (once per file). */
+  loadExtension(file: string, entryPoint: string): void;
   close(): void;
 }
 
@@ -38,6 +40,7 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Sqlit
     fileMustExist: options.mustExist ?? options.readonly ?? false,
   });
   db.defaultSafeIntegers(true);
+  const extensions = new Set<string>();
   return {
     path,
     exec: (sql) => void db.exec(sql),
@@ -60,6 +63,12 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Sqlit
     },
     get: (sql, ...params) => db.prepare<SqliteValue[], Record<string, SqliteValue>>(sql).get(...params),
     transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    loadExtension: (file, entryPoint) => {
+      if (extensions.has(file)) return;
+      // better-sqlite3 takes the entry point as a second argument; its type declaration omits it.
+      (db.loadExtension as (file: string, entryPoint: string) => unknown).call(db, file, entryPoint);
+      extensions.add(file);
+    },
     close: () => db.close(),
   };
 }

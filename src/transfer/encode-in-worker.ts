@@ -24,6 +24,8 @@ export interface WorkerEncodeInput {
   readonly utf8: boolean;
   readonly replaceInvalid: boolean;
   readonly assumed: boolean;
+  /** The compiled copy-rows.c, when built (see EncodeTableInput.extension). */
+  readonly extension: string | undefined;
 }
 
 /** The one job a thread gets (see encode-table-worker.ts), with the counter that bounds its batches in flight. */

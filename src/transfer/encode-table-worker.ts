@@ -34,6 +34,7 @@ function encode(job: WorkerEncodeJob): void {
         utf8: job.utf8,
         replaceInvalid: job.replaceInvalid,
         assumed: job.assumed,
+        ...(job.extension ? { extension: job.extension } : {}),
         counts,
         onReplace: (columnIndex, problem, row) => post({ type: 'replaced', columnIndex, problem, row: describeKey(job.order, row) }),
         onProblem: (problem, row) => {

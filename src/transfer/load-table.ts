@@ -65,6 +65,8 @@ export interface LoadTableInput {
   readonly encoderThread?: EncoderThread;
   /** Filled with how many rows each encoder wrote (tests). */
   readonly counts?: EncodeCounts;
+  /** The compiled copy-rows.c, when built (see EncodeTableInput.extension). */
+  readonly extension?: string | undefined;
 }
 
 export interface LoadTableResult {
@@ -114,6 +116,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
           utf8: input.utf8,
           replaceInvalid: input.replaceInvalid,
           assumed: input.assumed,
+          ...(input.extension ? { extension: input.extension } : {}),
           onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
           onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
           ...(input.counts ? { counts: input.counts } : {}),
@@ -122,7 +125,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     const batches = input.workerPath
       ? inWorkerOrHere(
           encodeTableInWorker(
-            { path: input.workerPath, table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid, assumed: input.assumed },
+            { path: input.workerPath, table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid, assumed: input.assumed, extension: input.extension },
             { onReplace: replace, onProblem: stop, ...(input.counts ? { counts: input.counts } : {}) },
             input.encoderThread,
           ),

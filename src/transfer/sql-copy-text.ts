@@ -133,3 +133,44 @@ export function lineCopySql(columns: readonly { readonly type: TargetType; reado
   }
   return { sql: `${parts.join(' || char(9) || ')} || char(10)`, rawJson };
 }
+
+/** The name dbops_copy_rows is registered under when src/sqlite/copy-rows.c is loaded. */
+export const copyRowsEntryPoint = 'sqlite3_dbopscopyrows_init';
+
+/** Kinds copy-rows.c encodes itself; the others reach it as the COPY text of their SQL expression ('r'). */
+const copyRowsKinds: Partial<Record<TargetType['kind'], string>> = {
+  bigint: 'l',
+  integer: 'i',
+  smallint: 's',
+  boolean: 'b',
+  text: 't',
+  json: 't',
+  timestamp: 'm',
+  timestamptz: 'm',
+  date: 'd',
+  jsonb: 'j',
+};
+
+/** SQLite takes at least this many arguments per function call (older versions exactly). */
+const maxFunctionArguments = 127;
+
+/**
+ * The arguments of `dbops_copy_rows(spec, value...)` (see copy-rows.c): the spec and one expression
+ * per column, together encoding exactly what lineCopySql encodes. Undefined when a type has no SQL
+ * form, or the table has more columns than a function takes.
+ */
+export function rowsCopyArguments(
+  columns: readonly { readonly type: TargetType; readonly quoted: string; readonly options?: CopySqlOptions }[],
+): { spec: string; values: string[]; rawJson: boolean } | undefined {
+  if (columns.length + 1 > maxFunctionArguments) return undefined;
+  let spec = '';
+  const values: string[] = [];
+  for (const column of columns) {
+    const kind = copyRowsKinds[column.type.kind];
+    const expression = kind ? undefined : columnCopySql(column.type, column.quoted, column.options);
+    if (!kind && !expression) return undefined;
+    spec += (kind ?? 'r') + (column.options?.key ? 'k' : column.options?.assumed ? 'a' : '-');
+    values.push(expression ? expression.sql : column.quoted);
+  }
+  return { spec, values, rawJson: columns.some((c) => c.type.kind === 'jsonb') };
+}

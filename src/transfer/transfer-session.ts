@@ -4,6 +4,7 @@ import { ExitCode } from '../errors/exit-codes.ts';
 import { describeLocation } from '../errors/transfer-error.ts';
 import { describeTarget, isLocalTarget, type ConnectPostgres, type PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
+import { copyRowsExtension, copyRowsMissing } from '../sqlite/copy-rows-extension.ts';
 import { assertQuickCheck, openSourceDatabase, quickCheck, sourceError } from '../sqlite/open-source-database.ts';
 import { SourceReaderThread } from '../sqlite/source-reader-thread.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
@@ -99,6 +100,8 @@ export class TransferSession {
   /** The thread started early to encode the largest table; stopped at the end whether a load took it or not. */
   private spareEncoder: EncoderThread | undefined;
   private spareEncoderTaken = false;
+  /** The compiled copy-rows.c (undefined when not built: the report says so). */
+  private readonly copyRows = copyRowsExtension();
 
   private constructor(
     options: ResolvedTransferOptions,
@@ -363,6 +366,7 @@ export class TransferSession {
    */
   async loadTables(): Promise<void> {
     const queue = [...this.states].filter((s) => s.report.status === 'pending').sort((a, b) => b.plan.rows - a.plan.rows);
+    if (queue.length > 0 && !this.copyRows) this.report.warnings.push(copyRowsMissing);
     // The largest table is encoded in a worker thread, the others here, beside it.
     const largest = queue[0];
     const early = this.verifiesTransfer;
@@ -427,6 +431,7 @@ export class TransferSession {
           utf8: utf8Source(this.schema),
           replaceInvalid: this.options.invalidText === 'replace',
           assumed: assumedTypes(state),
+          extension: this.copyRows,
           beforeCommit: () => this.sourceCheck,
           stopIf: () => {
             if (this.sourceDamage !== undefined) throw this.sourceDamage;

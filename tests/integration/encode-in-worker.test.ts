@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyRowsExtension } from '../../src/sqlite/copy-rows-extension.ts';
 import { openSqlite } from '../../src/sqlite/sqlite-database.ts';
 import { readSqliteSchema, type SqliteTable } from '../../src/sqlite/sqlite-schema.ts';
 import { encodeTable, type CopyBatch, type EncodeCounts } from '../../src/transfer/copy-batches.ts';
@@ -15,6 +16,8 @@ const columns: RowColumn[] = [
   { source: 'body', target: 'body', type: targetType('text') },
   { source: 'meta', target: 'meta', type: targetType('jsonb') },
 ];
+/** Built by npm ci (sql-copy-text.test.ts fails when it is not). */
+const extension = copyRowsExtension();
 
 interface Outcome {
   text: string;
@@ -38,9 +41,9 @@ async function encode(file: string, name: string, where: 'here' | 'worker', repl
   try {
     const batches: AsyncIterable<CopyBatch | undefined> | Iterable<CopyBatch> =
       where === 'worker'
-        ? encodeTableInWorker({ path: file, table, columns, order, utf8: true, replaceInvalid, assumed: false }, { onReplace: replace, onProblem: stop, counts: outcome.counts })
+        ? encodeTableInWorker({ path: file, table, columns, order, utf8: true, replaceInvalid, assumed: false, extension }, { onReplace: replace, onProblem: stop, counts: outcome.counts })
         : encodeTable({
-            db, table, columns, order, utf8: true, replaceInvalid, counts: outcome.counts,
+            db, table, columns, order, utf8: true, replaceInvalid, counts: outcome.counts, extension,
             onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
             onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
           });
@@ -104,7 +107,7 @@ describe('encoding the largest table in a worker thread', () => {
     const db = openSqlite(file, { readonly: true });
     const table = readSqliteSchema(db).tables[0] as SqliteTable;
     db.close();
-    const first = await encodeTableInWorker({ path: path.join(dir.path, 'missing.db'), table, columns, order, utf8: true, replaceInvalid: false, assumed: false }, { onReplace: () => undefined, onProblem: () => { throw new Error('unexpected'); } }).next();
+    const first = await encodeTableInWorker({ path: path.join(dir.path, 'missing.db'), table, columns, order, utf8: true, replaceInvalid: false, assumed: false, extension }, { onReplace: () => undefined, onProblem: () => { throw new Error('unexpected'); } }).next();
     expect(first).toEqual({ done: false, value: undefined });
   });
 });

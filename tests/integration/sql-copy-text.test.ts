@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
+import { copyRowsExtension } from '../../src/sqlite/copy-rows-extension.ts';
 import { openSqlite, type SqliteDatabase, type SqliteValue } from '../../src/sqlite/sqlite-database.ts';
 import type { SqliteTable } from '../../src/sqlite/sqlite-schema.ts';
 import { encodeTable, type EncodeCounts } from '../../src/transfer/copy-batches.ts';
@@ -7,7 +8,7 @@ import { CopyTextWriter } from '../../src/transfer/copy-text-writer.ts';
 import type { SourceValue } from '../../src/transfer/encode-value.ts';
 import { jsonbText, jsonbTextFast, jsonbTextParsed } from '../../src/transfer/jsonb-text.ts';
 import { describeProblem } from '../../src/transfer/load-table.ts';
-import { columnCopySql, type CopySqlOptions } from '../../src/transfer/sql-copy-text.ts';
+import { columnCopySql, copyRowsEntryPoint, rowsCopyArguments, type CopySqlOptions } from '../../src/transfer/sql-copy-text.ts';
 import { encodeRow, type RowOrder } from '../../src/transfer/table-rows.ts';
 import { numericType, targetType, type TargetKind, type TargetType } from '../../src/transfer/target-type.ts';
 
@@ -43,7 +44,23 @@ function sqlText(db: SqliteDatabase, type: TargetType, value: Value, options: Co
   return out === null || out === undefined ? null : (out as Buffer).toString('latin1');
 }
 
-/** Every value: SQLite's text equals JavaScript's wherever SQLite produces one; `fast` lists the values SQLite must handle itself. */
+/** The extension npm ci builds (the first test below fails when it is missing). */
+const extension = copyRowsExtension();
+
+/** What the copy-rows extension builds for it (without the newline), or null when it hands the row to JavaScript. */
+function extensionText(db: SqliteDatabase, type: TargetType, value: Value, options: CopySqlOptions = {}): string | null {
+  const [sql, ...params] = value;
+  const call = rowsCopyArguments([{ type, quoted: 'v', options }]);
+  if (!call || !extension) throw new Error(`no extension form for ${type.sql}`);
+  db.loadExtension(extension, copyRowsEntryPoint);
+  const out = db.prepare(`SELECT dbops_copy_rows('${call.spec}', ${call.values.join(', ')}) FROM (SELECT ${sql} AS v)`).getRow(...params)?.[0] as Buffer;
+  return out.equals(Buffer.from([11])) ? null : out.subarray(0, -1).toString('latin1');
+}
+
+/**
+ * Every value: SQLite's text equals JavaScript's wherever SQLite produces one, and the extension
+ * takes exactly the values the SQL expressions take; `fast` lists the values SQLite must handle itself.
+ */
 function expectSameText(kind: TargetKind, values: readonly Value[], fast: readonly Value[]): void {
   const db = openSqlite(':memory:');
   try {
@@ -53,6 +70,7 @@ function expectSameText(kind: TargetKind, values: readonly Value[], fast: readon
       const label = `${kind} ${JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))}`;
       if (fast.includes(value)) expect(fromSql, label).not.toBeNull();
       if (fromSql !== null) expect(fromSql, label).toBe(javascriptText(db, type, value));
+      expect(extensionText(db, type, value), label).toBe(fromSql);
     }
   } finally {
     db.close();
@@ -78,6 +96,10 @@ function* randomDoubles(count: number, seed: number): Generator<number> {
 }
 
 describe('COPY text built by SQLite equals the JavaScript encoder', () => {
+  it('has the copy-rows extension built (npm ci builds it; else run npm run build-extension)', () => {
+    expect(extension).toBeDefined();
+  });
+
   it('text: escapes, unicode, empty vs NULL, numbers', () => {
     const fast: Value[] = [
       text(''),
@@ -185,6 +207,18 @@ describe('COPY text for a table planned from its declared types', () => {
         expect(sqlText(db, targetType(kind), ['NULL'], key), kind).toBeNull();
         expect(sqlText(db, targetType(kind), ['NULL'], assumed), kind).toBe('\\N');
       }
+      // The extension takes and refuses the same.
+      const cases: [TargetKind, Value, CopySqlOptions][] = [
+        ['text', text('a\tb'), assumed], ['text', ['NULL'], assumed], ['jsonb', text('{}'), assumed], ['timestamp', text('2024-01-01 10:00:00'), key],
+        ['integer', int(7n), key], ['text', int(1n), assumed], ['text', int(1n), {}], ['jsonb', blob('7b7d'), assumed], ['jsonb', blob('7b7d'), {}],
+        ...(['text', 'integer', 'bigint', 'boolean', 'timestamp', 'date', 'jsonb', 'double', 'bytea'] as const).flatMap((kind): [TargetKind, Value, CopySqlOptions][] => [
+          [kind, ['NULL'], key],
+          [kind, ['NULL'], assumed],
+        ]),
+      ];
+      for (const [kind, value, options] of cases) {
+        expect(extensionText(db, typeOf(kind), value, options), `${kind} ${String(value)} ${JSON.stringify(options)}`).toBe(sqlText(db, typeOf(kind), value, options));
+      }
     } finally {
       db.close();
     }
@@ -206,10 +240,13 @@ describe('jsonb normalisation: the JSON.parse fast path equals the full parser',
   });
 });
 
-/** A whole table through encodeTable, once by SQLite and once by JavaScript: the bytes must match. */
+/**
+ * A whole table through encodeTable three times: by the extension, by the SQL expressions and by
+ * JavaScript. The bytes must match; `counts` are the extension's.
+ */
 function encodeBoth(db: SqliteDatabase, table: SqliteTable, kinds: readonly TargetKind[], order: RowOrder): { sql: string; js: string; counts: EncodeCounts } {
   const columns = table.columns.map((c, i) => ({ source: c.name, target: c.name, type: typeOf(kinds[i] as TargetKind) }));
-  const run = (javascriptOnly: boolean, counts: EncodeCounts) =>
+  const run = (encoder: 'extension' | 'sql' | 'javascript', counts: EncodeCounts) =>
     Buffer.concat(
       [
         ...encodeTable({
@@ -222,12 +259,15 @@ function encodeBoth(db: SqliteDatabase, table: SqliteTable, kinds: readonly Targ
           onReplace: () => undefined,
           onProblem: (problem) => `!${describeProblem(problem.problem)}`,
           counts,
-          javascriptOnly,
+          javascriptOnly: encoder === 'javascript',
+          ...(encoder === 'extension' && extension ? { extension } : {}),
         }),
       ].map((b) => b.bytes),
     ).toString('utf8');
   const counts = { sqlRows: 0, jsRows: 0 };
-  return { sql: run(false, counts), js: run(true, { sqlRows: 0, jsRows: 0 }), counts };
+  const [withExtension, sql, js] = [run('extension', counts), run('sql', { sqlRows: 0, jsRows: 0 }), run('javascript', { sqlRows: 0, jsRows: 0 })];
+  expect(withExtension === sql, 'the extension writes what the SQL expressions write').toBe(true);
+  return { sql, js, counts };
 }
 
 function table(name: string, columns: readonly string[], primaryKey: readonly string[] = []): SqliteTable {
