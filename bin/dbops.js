@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so what is tested is exactly what runs.
-import { register } from 'tsx/esm/api';
+// Runs the TypeScript sources as they are: bundled by esbuild when they change (see
+// source-bundle.js), or through tsx where the bundle cannot be written.
+import { cliBundle } from './source-bundle.js';
 
 // A reader that goes away (dbops transfer ... | head, or the terminal of a dropped SSH session)
 // stops the output, never the work: a migration or restore cut off halfway is worse than lines
@@ -10,6 +11,14 @@ for (const stream of [process.stdout, process.stderr]) {
     if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
   });
 }
-register();
-const { main } = await import('../src/cli.ts');
+
+let cli;
+try {
+  cli = await cliBundle();
+} catch {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = '../src/cli.ts';
+}
+const { main } = await import(cli);
 process.exitCode = await main(process.argv, process.env);
