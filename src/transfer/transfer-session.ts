@@ -67,6 +67,12 @@ async function finishQuickCheck(path: string, db: SqliteDatabase, check: Promise
   assertQuickCheck(path, problems);
 }
 
+/** Closes the connections that opened; the others failed already. */
+async function closeAll(connecting: readonly Promise<PostgresConnection>[]): Promise<void> {
+  const opened = (await Promise.allSettled(connecting)).flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
+  await Promise.all(opened.map((c) => c.close().catch(() => undefined)));
+}
+
 /** True for the rollback-journal modes (not WAL, and not a file without a journal). */
 function rollbackJournal(db: SqliteDatabase): boolean {
   const mode = String(Object.values(db.get('PRAGMA journal_mode') ?? {})[0] ?? '').toLowerCase();
@@ -154,7 +160,10 @@ export class TransferSession {
       await helper?.close();
       throw error;
     }
-    const connecting: Promise<PostgresConnection>[] = [];
+    // Connecting takes a moment (a server process, authentication): it runs beside the checks and
+    // the planning, and is awaited after them, so a damaged file is still reported first.
+    const connecting = Array.from({ length: options.parallel }, () => deps.connect(options.postgres));
+    for (const connection of connecting) connection.catch(() => undefined);
     let checked: Promise<void> | undefined;
     let encoder: EncoderThread | undefined;
     try {
@@ -186,9 +195,6 @@ export class TransferSession {
         if (check) await finishQuickCheck(options.sqlitePath, db, check);
         throw sourceError(options.sqlitePath, error);
       }
-      // Connecting takes a moment too: it runs while the check finishes (a damaged file is still reported first).
-      for (let i = 0; i < options.parallel; i += 1) connecting.push(deps.connect(options.postgres));
-      for (const connection of connecting) connection.catch(() => undefined);
       checked = check ? finishQuickCheck(options.sqlitePath, db, check) : Promise.resolve();
       checked.catch(() => undefined);
       // verify has nothing to commit: it waits here. A transfer loads beside the check (see sourceCheck).
@@ -208,8 +214,7 @@ export class TransferSession {
       return session;
     } catch (error) {
       db.close();
-      const opened = (await Promise.allSettled(connecting)).flatMap((c) => (c.status === 'fulfilled' ? [c.value] : []));
-      await Promise.all(opened.map((c) => c.close().catch(() => undefined)));
+      await closeAll(connecting);
       await encoder?.stop();
       throw error;
     } finally {
