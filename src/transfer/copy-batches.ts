@@ -143,7 +143,8 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
  */
 function checkedBatch(bytes: Buffer, rawJson: boolean, jsonCache: Map<string, Buffer>): Buffer | undefined {
   if (bytes.includes(rowMarker) || bytes.includes(0) || !isUtf8(bytes)) return undefined;
-  if (!rawJson) return bytes;
+  // The extension writes most JSON as jsonb prints it already (see copy-rows.c).
+  if (!rawJson || !bytes.includes(jsonMarker)) return bytes;
   const writer = new CopyTextWriter(bytes.length + (bytes.length >> 2) + 64);
   let position = 0;
   for (;;) {
