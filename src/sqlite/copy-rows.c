@@ -1,7 +1,8 @@
 /*
  * dbops_copy_rows(spec, value...): a SQLite aggregate that writes the rows it is fed as one blob of
- * PostgreSQL COPY text, in the order SQLite feeds them. It does in C what the SQL expressions of
- * src/transfer/sql-copy-text.ts do, byte for byte the same, at about a third of their cost.
+ * PostgreSQL COPY text, in the order SQLite feeds them: in C, and in under half the time, what the
+ * SQL expressions of src/transfer/sql-copy-text.ts and the jsonb normalisation of
+ * src/transfer/jsonb-text.ts write, byte for byte.
  *
  * spec holds two letters per value: its kind, then '-' (any value of the kind, or NULL), 'a' (the
  * table was planned from its declared types: only the promised storage class) or 'k' (as 'a', and

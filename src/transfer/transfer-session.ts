@@ -767,7 +767,7 @@ export class TransferSession {
     const target = postgresDigest(connection, stored, order.ordered);
     // Keep a rejection handled while the SQLite side is computed.
     target.catch(() => undefined);
-    const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, order, utf8, replace).digest;
+    const source = report.sourceDigest ?? sqliteDigest(this.db, plan.source, state.columns, order, utf8, replace, this.copyRows).digest;
     report.sourceDigest = source;
     let result = await target;
     let expected = source;
@@ -775,7 +775,7 @@ export class TransferSession {
       // Stored in another order than sent (changed since, or loaded by another run or tool).
       const again = postgresDigest(connection, `COPY (${sorted}) TO STDOUT`, true);
       again.catch(() => undefined);
-      if (byKey !== order) expected = sqliteDigest(this.db, plan.source, state.columns, byKey, utf8, replace).digest;
+      if (byKey !== order) expected = sqliteDigest(this.db, plan.source, state.columns, byKey, utf8, replace, this.copyRows).digest;
       result = await again;
     }
     if (report.rows === 0) report.rows = result.rows;

@@ -47,8 +47,16 @@ export async function postgresDigest(connection: PostgresConnection, copy: strin
   return { rows, digest: digest.value() };
 }
 
-/** Row count and digest of a SQLite table encoded as dbops would send it (for verify without a load). */
-export function sqliteDigest(db: SqliteDatabase, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, utf8: boolean, replaceInvalid: boolean): DigestResult {
+/** Row count and digest of a SQLite table encoded as dbops would send it (for verify without a load); `extension` as in encodeTable. */
+export function sqliteDigest(
+  db: SqliteDatabase,
+  table: SqliteTable,
+  columns: readonly RowColumn[],
+  order: RowOrder,
+  utf8: boolean,
+  replaceInvalid: boolean,
+  extension?: string,
+): DigestResult {
   const digest = new TableDigest(order.ordered);
   const batches = encodeTable({
     db,
@@ -57,6 +65,7 @@ export function sqliteDigest(db: SqliteDatabase, table: SqliteTable, columns: re
     order,
     utf8,
     replaceInvalid,
+    ...(extension ? { extension } : {}),
     onReplace: () => undefined,
     // A value PostgreSQL cannot hold cannot be equal there: hash a marker so the digests differ.
     onProblem: (problem) => `!${describeProblem(problem.problem)}`,
