@@ -26,6 +26,8 @@ export interface TransferDeps {
   readonly connect: ConnectPostgres;
   readonly openSource?: (path: string) => SqliteDatabase;
   readonly now?: () => number;
+  /** The compiled copy-rows.c to encode with (default: the one built for this machine); null: none, as where it is not built. */
+  readonly copyRowsExtension?: string | null;
 }
 
 interface TableState {
@@ -107,7 +109,7 @@ export class TransferSession {
   private spareEncoder: EncoderThread | undefined;
   private spareEncoderTaken = false;
   /** The compiled copy-rows.c (undefined when not built: the report says so). */
-  private readonly copyRows = copyRowsExtension();
+  private copyRows: string | undefined;
 
   private constructor(
     options: ResolvedTransferOptions,
@@ -203,6 +205,7 @@ export class TransferSession {
       const connections = await Promise.all(connecting);
       const session = new TransferSession(options, db, schema, plan, stats, new Set(assumed.keys()), connections, command, now, started);
       session.workerSource = workerSource;
+      session.copyRows = deps.copyRowsExtension === undefined ? copyRowsExtension() : (deps.copyRowsExtension ?? undefined);
       session.sourceCheck = checked;
       checked.catch((error: unknown) => (session.sourceDamage = error));
       session.spareEncoder = encoder;

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/sqlite/sqlite-database.ts';
+import { connectPg } from '../../src/postgres/pg-connection.ts';
+import { transferDatabase } from '../../src/transfer/transfer-database.ts';
 import { constraintsOf, freshDatabase, localServerAndDir, query, transfer, verify } from './transfer-fixtures.ts';
 
 /**
@@ -60,5 +62,19 @@ describe('transfer through SQLite-built COPY batches', () => {
     expect(noteKeys.find((k) => k.type === 'f')).toMatchObject({ valid: false });
     expect(report.warnings.join('\n')).toMatch(/CHECK short on "notes" was added NOT VALID/);
     expect(report.orphans).toEqual([expect.objectContaining({ table: 'notes', orphanRows: 1 })]);
+    expect(report.warnings.join('\n')).not.toMatch(/extension/);
+  });
+
+  it('gives the same tables without the copy-rows extension (SQL expressions), and the report says it is missing', async () => {
+    const [withExtension, without] = [await freshDatabase(local.server, 'with_extension'), await freshDatabase(local.server, 'without_extension')];
+    await transfer({ sqlitePath: file, postgres: { url: withExtension } });
+    const report = await transferDatabase({ sqlitePath: file, postgres: { url: without } }, { connect: connectPg, copyRowsExtension: null });
+    expect(report.failures).toEqual([]);
+    expect(report.verification).toEqual({ ok: true, mismatches: [] });
+    expect(report.warnings.join('\n')).toMatch(/SQLite encoding extension \(src\/sqlite\/copy-rows.c\) is not built/);
+    for (const table of ['docs', 'notes']) {
+      const dump = `SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${table} t`;
+      expect(await query(without, dump), table).toEqual(await query(withExtension, dump));
+    }
   });
 });
