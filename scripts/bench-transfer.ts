@@ -19,6 +19,8 @@ import { startLocalPostgres } from '../tests/support/local-postgres.ts';
 interface Result {
   readonly name: string;
   readonly seconds: number;
+  /** Busy CPU seconds of the whole machine meanwhile (the tool, PostgreSQL, everything): what a run costs on fewer or more cores. */
+  readonly cpuSeconds: number;
   readonly peakMiB: number;
   readonly rows: number;
   readonly ok: boolean;
@@ -38,15 +40,24 @@ const work = mkdtempSync(path.join(tmpdir(), 'dbops-bench-'));
 const database = values['keep-db'] ?? path.join(work, 'sessions.db');
 const quiet = $({ quiet: true, nothrow: true, verbose: false });
 
-/** Runs a shell command under /usr/bin/time -v: wall seconds and peak resident memory of the largest process. */
+/** Busy CPU time of the machine so far, in seconds (all cores: user, nice, system, irq, softirq, steal; /proc/stat counts in 1/100 s). */
+function busyCpuSeconds(): number {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/** Runs a shell command under /usr/bin/time -v: wall seconds, the machine's busy CPU seconds, and peak resident memory of the largest process. */
 async function measure(name: string, command: string, rows: number): Promise<Result> {
   const started = performance.now();
+  const busyBefore = busyCpuSeconds();
   const run = await quiet`/usr/bin/time -v bash -c ${command}`;
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = busyCpuSeconds() - busyBefore;
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
   const ok = run.exitCode === 0;
   const note = ok ? '' : run.stderr.split('\n').filter((l) => l.trim() && !/^\s+\w.*:/.test(l)).slice(-3).join(' | ');
-  return { name, seconds, peakMiB: peak ? Number(peak[1]) / 1024 : 0, rows, ok, note };
+  return { name, seconds, cpuSeconds, peakMiB: peak ? Number(peak[1]) / 1024 : 0, rows, ok, note };
 }
 
 const server = await startLocalPostgres();
@@ -107,15 +118,15 @@ try {
   const dbops = results.get(dbopsTool.name) as Result[];
   // Ratios within each round: the tools ran minutes apart on the same machine, not hours.
   const ratios = (name: string) => dbops.map((r, i) => r.seconds / ((results.get(name) as Result[])[i] as Result).seconds);
-  console.log(`\n${rows} rows (${sessions} sessions), one local PostgreSQL 15, ${(await quiet`nproc`).stdout.trim()} cores, ${runs} round(s): medians, fastest-slowest after them\n`);
-  console.log(`${'tool'.padEnd(28)} ${'wall s'.padStart(8)} ${''.padEnd(11)} ${'rows/s'.padStart(10)} ${'peak MiB'.padStart(9)} ${'dbops/this'.padStart(10)} ${''.padEnd(9)}  status`);
+  console.log(`\n${rows} rows (${sessions} sessions), one local PostgreSQL 15, ${(await quiet`nproc`).stdout.trim()} cores, ${runs} round(s): medians, fastest-slowest after them; CPU s: the whole machine's busy CPU time during the run\n`);
+  console.log(`${'tool'.padEnd(28)} ${'wall s'.padStart(8)} ${''.padEnd(11)} ${'CPU s'.padStart(6)} ${'rows/s'.padStart(10)} ${'peak MiB'.padStart(9)} ${'dbops/this'.padStart(10)} ${''.padEnd(9)}  status`);
   for (const tool of tools) {
     const list = results.get(tool.name) as Result[];
     const seconds = list.map((r) => r.seconds);
     const ratio = ratios(tool.name);
     const failed = list.find((r) => !r.ok);
     console.log(
-      `${tool.name.padEnd(28)} ${median(seconds).toFixed(1).padStart(8)} ${spread(seconds, 1).padEnd(11)} ${Math.round(rows / median(seconds)).toString().padStart(10)} ` +
+      `${tool.name.padEnd(28)} ${median(seconds).toFixed(1).padStart(8)} ${spread(seconds, 1).padEnd(11)} ${median(list.map((r) => r.cpuSeconds)).toFixed(1).padStart(6)} ${Math.round(rows / median(seconds)).toString().padStart(10)} ` +
         `${median(list.map((r) => r.peakMiB)).toFixed(0).padStart(9)} ${median(ratio).toFixed(2).padStart(10)} ${spread(ratio, 2).padEnd(9)}  ${failed ? `FAILED ${failed.note}` : 'ok'}`,
     );
   }
