@@ -64,6 +64,7 @@ static int reserve(CopyText *out, sqlite3_int64 bytes) {
 static void put_byte(CopyText *out, unsigned char byte) { out->data[out->length++] = byte; }
 
 static void put_bytes(CopyText *out, const void *bytes, int count) {
+  if (count <= 0) return;
   memcpy(out->data + out->length, bytes, (size_t)count);
   out->length += count;
 }
@@ -347,6 +348,7 @@ static int json_value(JsonText *in, CopyText *out) {
 
 /* One whole document as jsonb prints it, into out (emptied first); 0 when JavaScript must do it. */
 static int canonical_json(const unsigned char *json, int count, CopyText *out) {
+  if (count == 0) return 0;
   JsonText in = {json, json + count, 0};
   out->length = 0;
   json_space(&in);
@@ -359,6 +361,14 @@ static int canonical_json(const unsigned char *json, int count, CopyText *out) {
 /* Writes one value; 0 when it is outside its kind's rules (see the top of this file). */
 static int put_value(CopyText *out, CopyText *scratch, unsigned char kind, unsigned char promise, sqlite3_value *value) {
   int type = sqlite3_value_type(value);
+  /* Text and blobs as bytes (text first, then its length, as SQLite asks); NULL bytes with a length: out of memory. */
+  const unsigned char *bytes = 0;
+  int count = 0;
+  if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+    bytes = type == SQLITE_TEXT ? sqlite3_value_text(value) : (const unsigned char *)sqlite3_value_blob(value);
+    count = sqlite3_value_bytes(value);
+    if (bytes == 0 && count > 0) return -1;
+  }
   if (type == SQLITE_NULL) {
     if (kind == 'r' || promise == 'k') return 0;
     put_bytes(out, "\\N", 2);
@@ -387,33 +397,27 @@ static int put_value(CopyText *out, CopyText *scratch, unsigned char kind, unsig
         return 1;
       }
       if (type != SQLITE_TEXT) return 0;
-      const unsigned char *text = sqlite3_value_text(value);
-      int count = sqlite3_value_bytes(value);
       if (!reserve(out, (sqlite3_int64)count * 2)) return -1;
-      put_escaped(out, text, count);
+      put_escaped(out, bytes, count);
       return 1;
     }
     case 'm':
     case 'd': {
       if (type != SQLITE_TEXT) return 0;
-      const unsigned char *text = sqlite3_value_text(value);
-      int count = sqlite3_value_bytes(value);
       if (kind == 'd') {
-        if (count != 10 || !is_date(text)) return 0;
-        put_bytes(out, text, 10);
+        if (count != 10 || !is_date(bytes)) return 0;
+        put_bytes(out, bytes, 10);
         return 1;
       }
-      if (count != 19 || !is_date(text) || (text[10] != ' ' && text[10] != 'T') || !is_time(text + 11)) return 0;
-      put_bytes(out, text, 10);
+      if (count != 19 || !is_date(bytes) || (bytes[10] != ' ' && bytes[10] != 'T') || !is_time(bytes + 11)) return 0;
+      put_bytes(out, bytes, 10);
       put_byte(out, ' ');
-      put_bytes(out, text + 11, 8);
+      put_bytes(out, bytes + 11, 8);
       return 1;
     }
     case 'j': {
       if (type != SQLITE_TEXT && (type != SQLITE_BLOB || promise != '-')) return 0;
-      const unsigned char *json = type == SQLITE_TEXT ? sqlite3_value_text(value) : (const unsigned char *)sqlite3_value_blob(value);
-      int count = sqlite3_value_bytes(value);
-      int canonical = canonical_json(json, count, scratch);
+      int canonical = canonical_json(bytes, count, scratch);
       if (canonical < 0) return -1;
       if (canonical > 0) {
         if (!reserve(out, scratch->length * 2)) return -1;
@@ -424,15 +428,13 @@ static int put_value(CopyText *out, CopyText *scratch, unsigned char kind, unsig
       put_byte(out, json_marker);
       put_integer(out, count);
       put_byte(out, ':');
-      if (count > 0) put_bytes(out, json, count);
+      put_bytes(out, bytes, count);
       return 1;
     }
     case 'r': {
       if (type != SQLITE_TEXT) return 0;
-      int count = sqlite3_value_bytes(value);
-      const unsigned char *text = sqlite3_value_text(value);
       if (!reserve(out, count)) return -1;
-      put_bytes(out, text, count);
+      put_bytes(out, bytes, count);
       return 1;
     }
     default:
