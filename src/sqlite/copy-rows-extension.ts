@@ -48,7 +48,8 @@ export async function buildCopyRowsExtension(): Promise<string> {
       renameSync(partial, built);
       return built;
     }
-    complaints.push(`${compiler}: ${(result.stderr || result.shortMessage || 'failed').trim().split('\n').slice(-3).join(' ')}`);
+    // No exit code: the compiler did not start (not installed).
+    complaints.push(`${compiler}: ${result.exitCode === undefined ? 'not found' : (result.stderr || 'failed').trim().split('\n').slice(-3).join(' ')}`);
   }
   rmSync(partial, { force: true });
   throw new Error(`could not compile ${source}: ${complaints.join('; ')}`);
