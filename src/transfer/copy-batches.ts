@@ -74,31 +74,35 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
   const inSqlite = input.utf8 && !input.javascriptOnly && order.key.length > 0;
   const native = inSqlite && input.extension ? rowsCopyArguments(described) : undefined;
   const line = inSqlite && !native ? lineCopySql(described) : undefined;
-  if (input.assumed && !native && !line) throw new NotAsDeclaredError(table.name);
-  if (!native && !line) {
+  const from = quoteIdentifier(table.name);
+  const keys = order.sortExpressions.join(', ');
+  // The ORDERed subquery (never flattened into an aggregate) feeds the aggregate in key order
+  // without the sort that an aggregate's own ORDER BY adds. Were the order ever different, the
+  // ordered digest would differ and verification fail: it cannot hide a wrong value.
+  let batchSql: ((where: string) => string) | undefined;
+  if (native) {
+    const names = native.values.map((_, i) => `"dbops ${i}"`);
+    batchSql = (where) =>
+      `SELECT dbops_copy_rows('${native.spec}', ${names.join(', ')}), count(*) FROM (SELECT ${native.values.map((v, i) => `${v} AS ${names[i]}`).join(', ')} FROM ${from} ${where} ORDER BY ${keys})`;
+  } else if (line) {
+    batchSql = (where) => `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${line.sql}, char(${rowMarker})) AS line FROM ${from} ${where} ORDER BY ${keys})`;
+  }
+  if (input.assumed && !batchSql) throw new NotAsDeclaredError(table.name);
+  if (!batchSql) {
     yield* encodeRowsInJavaScript(input, readTableRows(input.db, table, columns, order, input.utf8));
     return;
   }
+  const select = batchSql;
   if (native) input.db.loadExtension(input.extension as string, copyRowsEntryPoint);
-  const rawJson = (native ?? (line as { rawJson: boolean })).rawJson;
-  const keys = order.sortExpressions.join(', ');
+  const rawJson = (native ?? line)?.rawJson ?? false;
   const statements = new Map<string, SqliteStatement>();
   const statement = (name: string, sql: () => string): SqliteStatement => {
     let prepared = statements.get(name);
     if (!prepared) statements.set(name, (prepared = input.db.prepare(sql())));
     return prepared;
   };
-  const from = quoteIdentifier(table.name);
   const boundary = (after: boolean) => statement(`boundary ${after}`, () => `SELECT ${order.key.map(quoteIdentifier).join(', ')} FROM ${from} ${keyRangeWhere(order, after, false)} ORDER BY ${keys} LIMIT 1 OFFSET ?`);
-  // The ORDERed subquery (never flattened into an aggregate) feeds the aggregate in key order
-  // without the sort that an aggregate's own ORDER BY adds. Were the order ever different, the
-  // ordered digest would differ and verification fail: it cannot hide a wrong value.
-  const batchSql = (where: string) =>
-    native
-      ? `SELECT dbops_copy_rows('${native.spec}', ${native.values.map((_, i) => `"dbops ${i}"`).join(', ')}), count(*) ` +
-        `FROM (SELECT ${native.values.map((v, i) => `${v} AS "dbops ${i}"`).join(', ')} FROM ${from} ${where} ORDER BY ${keys})`
-      : `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${(line as { sql: string }).sql}, char(${rowMarker})) AS line FROM ${from} ${where} ORDER BY ${keys})`;
-  const batch = (after: boolean, upTo: boolean) => statement(`batch ${after} ${upTo}`, () => batchSql(keyRangeWhere(order, after, upTo)));
+  const batch = (after: boolean, upTo: boolean) => statement(`batch ${after} ${upTo}`, () => select(keyRangeWhere(order, after, upTo)));
 
   const jsonCache = new Map<string, Buffer>();
   let size = 256;

@@ -121,8 +121,15 @@ export function columnCopySql(type: TargetType, q: string, options: CopySqlOptio
   }
 }
 
+/** A column as the SQL builders below take it: its type, its quoted SQLite name, how strict to be. */
+export interface SqlColumn {
+  readonly type: TargetType;
+  readonly quoted: string;
+  readonly options?: CopySqlOptions;
+}
+
 /** One line of COPY text for a row, or NULL when any column needs JavaScript; undefined when a type has no SQL form. */
-export function lineCopySql(columns: readonly { readonly type: TargetType; readonly quoted: string; readonly options?: CopySqlOptions }[]): { sql: string; rawJson: boolean } | undefined {
+export function lineCopySql(columns: readonly SqlColumn[]): { sql: string; rawJson: boolean } | undefined {
   const parts: string[] = [];
   let rawJson = false;
   for (const column of columns) {
@@ -159,9 +166,7 @@ const maxFunctionArguments = 127;
  * per column, together encoding exactly what lineCopySql encodes. Undefined when a type has no SQL
  * form, or the table has more columns than a function takes.
  */
-export function rowsCopyArguments(
-  columns: readonly { readonly type: TargetType; readonly quoted: string; readonly options?: CopySqlOptions }[],
-): { spec: string; values: string[]; rawJson: boolean } | undefined {
+export function rowsCopyArguments(columns: readonly SqlColumn[]): { spec: string; values: string[]; rawJson: boolean } | undefined {
   if (columns.length + 1 > maxFunctionArguments) return undefined;
   let spec = '';
   const values: string[] = [];
