@@ -52,7 +52,7 @@ export interface LoadTableInput {
   readonly replaceInvalid: boolean;
   /** Planned from declared types alone: NotAsDeclaredError when a value breaks their promise (see EncodeTableInput.assumed). */
   readonly assumed: boolean;
-  /** Awaited before COMMIT: a rejection rolls the table back (the source check, see TransferSession). */
+  /** Awaited before COMMIT: a rejection rolls the table back (the source check, see TransferState.sourceCheck). */
   readonly beforeCommit?: () => Promise<void>;
   /** Called after each batch: throws to stop the load (it rolls back). */
   readonly stopIf?: () => void;
