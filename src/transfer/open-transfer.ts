@@ -42,13 +42,14 @@ function rollbackJournal(db: SqliteDatabase): boolean {
   return mode === 'delete' || mode === 'truncate' || mode === 'persist';
 }
 
-function emptyReport(options: ResolvedTransferOptions, plan: TransferPlan, command: 'transfer' | 'verify', startedAt: number): TransferReport {
+function emptyReport(options: ResolvedTransferOptions, plan: TransferPlan, command: 'transfer' | 'verify', startedAt: number, readerThread: boolean): TransferReport {
   return {
     command,
     source: options.sqlitePath,
     target: describeTarget(options.postgres),
     schema: options.schema,
     startedAt: new Date(startedAt).toISOString(),
+    readerThread,
     durationMs: 0,
     phases: [],
     tables: [],
@@ -130,7 +131,7 @@ export async function openTransfer(input: TransferOptions, deps: TransferDeps, c
     const state: TransferState = {
       command,
       options,
-      report: emptyReport(options, plan, command, started),
+      report: emptyReport(options, plan, command, started, helper !== undefined),
       db,
       schema,
       plan,

@@ -55,6 +55,8 @@ export interface TransferReport {
   readonly target: string;
   readonly schema: string;
   readonly startedAt: string;
+  /** A worker thread was started for PRAGMA quick_check and the statistics scans (see --no-reader-thread). */
+  readonly readerThread: boolean;
   durationMs: number;
   readonly phases: { name: string; durationMs: number }[];
   readonly tables: TableReport[];

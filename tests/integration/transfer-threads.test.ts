@@ -43,6 +43,7 @@ describe('the worker threads can be turned off, and the tables come out the same
       expect(report.verification?.ok).toBe(true);
       expect(report.phases.map((p) => p.name)).toEqual(transferPipeline.phases.map((p) => p.name));
     }
+    expect([on.readerThread, off.readerThread]).toEqual([true, false]);
     expect(byTable(on).big?.encodedIn).toBe('worker thread');
     expect(Object.values(byTable(off)).map((t) => t.encodedIn)).toEqual(['main thread', 'main thread', 'main thread']);
     // The same bytes went to PostgreSQL (the digest is over exactly what COPY received), into the same types.
@@ -54,6 +55,7 @@ describe('the worker threads can be turned off, and the tables come out the same
     // Each database holds what the other's source holds: verify either against the file.
     const checked = await verify({ sqlitePath: file, postgres: { url: without }, readerThread: false });
     expect(checked.ok).toBe(true);
+    expect(checked.readerThread).toBe(false);
     expect(checked.phases.map((p) => p.name)).toEqual(verifyPipeline.phases.map((p) => p.name));
   }, 90_000);
 
@@ -64,6 +66,7 @@ describe('the worker threads can be turned off, and the tables come out the same
     expect(cli.stderr).toBe('');
     expect(cli.exitCode).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as TransferReport;
+    expect(report.readerThread).toBe(false);
     expect(report.tables.map((t) => [t.table, t.encodedIn])).toEqual([
       ['big', 'main thread'],
       ['small', 'main thread'],

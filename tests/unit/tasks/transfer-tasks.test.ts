@@ -27,7 +27,7 @@ describe('the task lists are the phase lists', () => {
 
 describe('what each phase says once it ran', () => {
   const report = (over: Partial<TransferReport>): TransferReport => ({
-    command: 'transfer', source: 's', target: 't', schema: 'app', startedAt: '', durationMs: 0, phases: [], tables: [], widenedColumns: [], warnings: [],
+    command: 'transfer', source: 's', target: 't', schema: 'app', startedAt: '', readerThread: true, durationMs: 0, phases: [], tables: [], widenedColumns: [], warnings: [],
     untranslatable: [], orphans: [], replaced: [], failures: [], verification: null, ok: false, ...over,
   });
   const table = (rows: number) => ({ table: 'x', target: 'x', sourceRows: rows, rows, status: 'loaded' as const, durationMs: 0, rowsPerSecond: 0 });
