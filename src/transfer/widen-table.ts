@@ -57,6 +57,7 @@ export async function planFromValues(state: TransferState, connection: PostgresC
   table.report.typesFrom = 'stored values';
   const changes: ColumnRetype[] = [];
   plan.source.columns.forEach((source, i) => {
+    // Compared with the type the table has in PostgreSQL: that is what the load would write into.
     const column = table.columns.find((c) => c.source === source.name) ?? (plan.columns[i] as PlannedColumn);
     const inferred = inferColumnType(source.declaredType, stats.columns[i] as ColumnStats, { rowidAlias: source.name === plan.source.rowidAlias });
     if (inferred.type.sql !== column.type.sql) changes.push({ source: source.name, type: inferred.type, widened: inferred.widened });
