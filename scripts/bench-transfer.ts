@@ -6,7 +6,9 @@
  * databases (the order turns each round); prints the median wall time with the fastest and
  * slowest, rows/s, peak memory, and the ratios taken within each round.
  *
- *   npx tsx scripts/bench-transfer.ts [--sessions 100000] [--runs 3] [--keep-db PATH]
+ *   npx tsx scripts/bench-transfer.ts [--sessions 100000] [--runs 3] [--keep-db PATH] [--dbops-args '--no-encoder-thread']
+ *
+ * --dbops-args adds options to dbops transfer, e.g. to measure what a worker thread gains.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     sessions: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '3' },
     'keep-db': { type: 'string' },
+    'dbops-args': { type: 'string', default: '' },
   },
 });
 const sessions = Number(values.sessions);
@@ -83,7 +86,12 @@ try {
     'CREATE INDEX idx_messages_timestamp ON messages(timestamp)',
   ].join('; ');
   const psql = `psql '${url('bench_psql')}' -q -v ON_ERROR_STOP=1`;
-  const dbopsTool = { name: 'dbops transfer (verified)', database: 'bench_dbops', command: `node bin/dbops.js transfer --sqlite '${database}' --postgres '${url('bench_dbops')}' --report '${report}' > /dev/null` };
+  const dbopsArgs = values['dbops-args'] ? ` ${values['dbops-args']}` : '';
+  const dbopsTool = {
+    name: 'dbops transfer (verified)',
+    database: 'bench_dbops',
+    command: `node bin/dbops.js transfer --sqlite '${database}' --postgres '${url('bench_dbops')}' --report '${report}'${dbopsArgs} > /dev/null`,
+  };
   // pgloader only ever talks to the loopback server started above.
   const pgloaderTool = { name: 'pgloader', database: 'bench_pgloader', command: `pgloader --quiet '${database}' '${url('bench_pgloader')}'` };
   const pipelineTool = {

@@ -4,7 +4,7 @@ import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { lastLines } from '../errors/last-lines.ts';
 import type { ArchiveHeader } from './archive-header.ts';
 import { lineSink, readArchiveHeader, readArchiveInFull } from './archive-reading.ts';
-import { VerificationError } from './backup-errors.ts';
+import { VerificationError } from '../errors/verification-error.ts';
 import type { BackupManifest } from './backup-manifest.ts';
 import { backupFileName } from './backup-naming.ts';
 import type { BackupStore, PartialArchive } from './backup-store.ts';

@@ -5,7 +5,7 @@ import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import { newestReadableArchive, type ArchiveHeader } from './archive-header.ts';
 import { lineSink, readArchiveHeader, readArchiveInFull } from './archive-reading.ts';
-import { VerificationError } from './backup-errors.ts';
+import { VerificationError } from '../errors/verification-error.ts';
 import type { BackupManifest } from './backup-manifest.ts';
 import { formatBytes, scratchName, type BackupOutcome, type Progress } from './backup-run.ts';
 import { readManifest } from './backup-store.ts';

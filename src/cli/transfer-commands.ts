@@ -21,6 +21,8 @@ interface TransferCommandOptions {
   excludeTables?: string[];
   verify: boolean;
   parallel: number;
+  encoderThread: boolean;
+  readerThread: boolean;
 }
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -42,12 +44,14 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
       .option('--tables <names>', 'only these tables (comma-separated SQLite names)', list)
       .option('--exclude-tables <names>', 'all tables but these (comma-separated)', list)
       .option('--report <file>', 'write the full report as JSON')
-      .option('--parallel <n>', 'PostgreSQL connections for loading and index builds', positive, 2);
+      .option('--parallel <n>', 'PostgreSQL connections for loading and index builds', positive, 2)
+      .option('--no-reader-thread', 'run PRAGMA quick_check and the statistics scans on the main thread, before planning, instead of in a worker thread beside it');
 
   common(program.command('transfer').description('copy a SQLite database into PostgreSQL: schema, rows, keys, indexes, foreign keys, views; then verify'))
     .addOption(new Option('--if-exists <mode>', 'when the tables exist: refuse, replace them, or finish an interrupted transfer').choices(['fail', 'truncate', 'resume']).default('fail'))
     .addOption(new Option('--collation <mode>', 'text columns compare and sort byte for byte as in SQLite (COLLATE "C"), or by the database\'s collation').choices(['binary', 'database']).default('binary'))
     .option('--no-verify', 'skip the row count and digest comparison (not recommended)')
+    .option('--no-encoder-thread', 'encode every table on the main thread instead of the largest in a worker thread beside the others')
     .action(async (options: TransferCommandOptions) => {
       const { transferTasks } = await import('../tasks/transfer-tasks.ts');
       const ctx = await run(cli, transferTasks(toTransferOptions(cli, options), { connect }));
@@ -57,7 +61,7 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
   common(program.command('verify').description('compare a finished copy with its SQLite source: row counts and content digests of every table')).action(
     async (options: TransferCommandOptions) => {
       const { verifyTasks } = await import('../tasks/transfer-tasks.ts');
-      const ctx = await run(cli, verifyTasks(toTransferOptions(cli, { ...options, ifExists: 'resume', verify: true }), { connect }));
+      const ctx = await run(cli, verifyTasks(toTransferOptions(cli, { ...options, ifExists: 'resume', verify: true, encoderThread: false }), { connect }));
       await finish(cli, ctx, options.report);
     },
   );
@@ -79,6 +83,8 @@ function toTransferOptions(cli: CliContext, options: TransferCommandOptions): Tr
     ...(options.excludeTables ? { excludeTables: options.excludeTables } : {}),
     verify: options.verify,
     parallel: options.parallel,
+    encoderThread: options.encoderThread,
+    readerThread: options.readerThread,
   };
 }
 

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { formatTransferFailure } from '../errors/transfer-error.ts';
 import type { PostgresConnection } from '../postgres/postgres-connection.ts';
 import { qualifiedName, quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { SqliteDatabase } from '../sqlite/sqlite-database.ts';
@@ -29,7 +30,7 @@ export class ValueProblemError extends Error {
     readonly row: string,
     readonly problem: ValueProblem,
   ) {
-    super(`table "${table}", column "${column}", ${row}: ${describeProblem(problem)}`);
+    super(formatTransferFailure({ table, column, rowid: row, problem: describeProblem(problem) }));
   }
 }
 
@@ -51,7 +52,7 @@ export interface LoadTableInput {
   readonly replaceInvalid: boolean;
   /** Planned from declared types alone: NotAsDeclaredError when a value breaks their promise (see EncodeTableInput.assumed). */
   readonly assumed: boolean;
-  /** Awaited before COMMIT: a rejection rolls the table back (the source check, see TransferSession). */
+  /** Awaited before COMMIT: a rejection rolls the table back (the source check, see TransferState.sourceCheck). */
   readonly beforeCommit?: () => Promise<void>;
   /** Called after each batch: throws to stop the load (it rolls back). */
   readonly stopIf?: () => void;
@@ -73,6 +74,7 @@ export interface LoadTableResult {
   readonly rows: number;
   readonly digest: string;
   readonly replaced: ReplacedValue[];
+  readonly encodedIn: 'worker thread' | 'main thread';
 }
 
 const inFlightBytes = 16 << 20;
@@ -122,8 +124,10 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
           ...(input.counts ? { counts: input.counts } : {}),
         }),
       );
+    const where = { inWorker: input.workerPath !== undefined };
     const batches = input.workerPath
       ? inWorkerOrHere(
+          where,
           encodeTableInWorker(
             { path: input.workerPath, table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid, assumed: input.assumed, extension: input.extension },
             { onReplace: replace, onProblem: stop, ...(input.counts ? { counts: input.counts } : {}) },
@@ -150,7 +154,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     await input.beforeCommit?.();
     await connection.query('COMMIT');
     input.onRows(digest.rows);
-    return { rows: digest.rows, digest: digest.value(), replaced };
+    return { rows: digest.rows, digest: digest.value(), replaced, encodedIn: where.inWorker ? 'worker thread' : 'main thread' };
   } catch (error) {
     if (copy) {
       // Abandon the COPY (the server gets CopyFail) so the connection can roll back.
@@ -162,10 +166,15 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
   }
 }
 
-/** The worker's batches, or this thread's when no worker could start. */
-async function* inWorkerOrHere(worker: AsyncGenerator<CopyBatch | undefined>, here: () => AsyncIterable<CopyBatch>): AsyncGenerator<CopyBatch> {
+/** The worker's batches, or this thread's when no worker could start (noted in `where`). */
+async function* inWorkerOrHere(
+  where: { inWorker: boolean },
+  worker: AsyncGenerator<CopyBatch | undefined>,
+  here: () => AsyncIterable<CopyBatch>,
+): AsyncGenerator<CopyBatch> {
   for await (const batch of worker) {
     if (batch === undefined) {
+      where.inWorker = false;
       yield* here();
       return;
     }

@@ -33,6 +33,13 @@ export interface TransferOptions {
   readonly verify?: boolean;
   /** Connections used for loading and index builds. Default 2. */
   readonly parallel?: number;
+  /**
+   * Encode the largest table's rows in a worker thread, beside the other tables' loads (default
+   * true; only for a rollback-journal file, see encode-in-worker.ts). false: every table here.
+   */
+  readonly encoderThread?: boolean;
+  /** Run PRAGMA quick_check and the statistics scans in a worker thread, beside the planning (default true). false: here, first. */
+  readonly readerThread?: boolean;
   readonly onProgress?: (progress: TransferProgress) => void;
 }
 
@@ -55,6 +62,8 @@ export function resolveTransferOptions(options: TransferOptions): ResolvedTransf
     excludeTables: options.excludeTables ?? [],
     verify: options.verify ?? true,
     parallel: Math.max(1, options.parallel ?? 2),
+    encoderThread: options.encoderThread ?? true,
+    readerThread: options.readerThread ?? true,
     onProgress: options.onProgress ?? (() => undefined),
   });
 }

@@ -13,12 +13,12 @@ import { translateDefault, translateExpression, translateViewBody } from './tran
 export interface PlannedColumn {
   readonly source: string;
   readonly target: string;
-  type: TargetType;
+  readonly type: TargetType;
   /** Why the type is wider than declared, for the summary. */
-  widened: string | undefined;
+  readonly widened: string | undefined;
   readonly notNull: boolean;
   readonly defaultSource: string | null;
-  defaultSql: string;
+  readonly defaultSql: string;
   /** INTEGER PRIMARY KEY: an identity column in PostgreSQL. */
   readonly identity: boolean;
   readonly stats: ColumnStats;
@@ -27,7 +27,7 @@ export interface PlannedColumn {
 export interface PlannedTable {
   readonly source: SqliteTable;
   readonly target: string;
-  readonly columns: PlannedColumn[];
+  readonly columns: readonly PlannedColumn[];
   readonly rows: number;
   /** The identity column and the value its sequence must be set to (above max(id) and sqlite_sequence). */
   readonly sequence: { readonly column: string; readonly lastValue: bigint } | null;
@@ -64,12 +64,19 @@ export interface TransferPlan {
   readonly schema: string;
   readonly mode: IdentifierMode;
   readonly collation: TextCollation;
-  readonly tables: PlannedTable[];
+  readonly tables: readonly PlannedTable[];
   /** Primary keys, unique constraints, indexes and checks: independent of each other. */
-  readonly constraints: SchemaStep[];
-  readonly foreignKeys: SchemaStep[];
-  readonly views: SchemaStep[];
-  readonly untranslatable: UntranslatableItem[];
+  readonly constraints: readonly SchemaStep[];
+  readonly foreignKeys: readonly SchemaStep[];
+  readonly views: readonly SchemaStep[];
+  readonly untranslatable: readonly UntranslatableItem[];
+}
+
+/** A column's new type, decided during the load (see retypeColumns). */
+export interface ColumnRetype {
+  readonly source: string;
+  readonly type: TargetType;
+  readonly widened: string | undefined;
 }
 
 export interface TableStats {
@@ -92,7 +99,10 @@ export function selectTables(schema: SqliteSchema, only: readonly string[] | und
   return chosen.filter((t) => !excluded.has(t.name));
 }
 
-/** Everything dbops will create, load and check, decided from the SQLite schema and its values. Pure. */
+/**
+ * Everything dbops will create, load and check, decided from the SQLite schema and its values.
+ * Pure; the plan is frozen: a change during the load makes a new planned table (retypeColumns).
+ */
 export function planTransfer(
   schema: SqliteSchema,
   tables: readonly SqliteTable[],
@@ -110,21 +120,25 @@ export function planTransfer(
     const columns = table.columns.map((column, index): PlannedColumn => {
       const columnStats = tableStats?.columns[index] as ColumnStats;
       const inferred = inferColumnType(column.declaredType, columnStats, { rowidAlias: column.name === table.rowidAlias });
-      const planned: PlannedColumn = {
-        source: column.name,
-        target: columnNames.get(column.name) as string,
-        type: inferred.type,
-        widened: inferred.widened,
-        notNull: column.notNull,
-        defaultSource: column.defaultSql,
-        defaultSql: '',
-        identity: column.name === table.rowidAlias,
-        stats: columnStats,
-      };
-      planned.defaultSql = plannedDefault(planned, table.name, mode, untranslatable);
+      const planned = withDefault(
+        {
+          source: column.name,
+          target: columnNames.get(column.name) as string,
+          type: inferred.type,
+          widened: inferred.widened,
+          notNull: column.notNull,
+          defaultSource: column.defaultSql,
+          defaultSql: '',
+          identity: column.name === table.rowidAlias,
+          stats: columnStats,
+        },
+        table.name,
+        mode,
+      );
+      if (planned.untranslatable) untranslatable.push(planned.untranslatable);
       if (column.collation) untranslatable.push({ kind: 'collation', object: `${table.name}.${column.name}`, reason: `COLLATE ${column.collation} is not translated: PostgreSQL compares this column ${collation === 'binary' ? 'byte for byte (COLLATE "C")' : "by the database's collation"}` });
       if (column.generated) untranslatable.push({ kind: 'generated column', object: `${table.name}.${column.name}`, reason: 'the generating expression is not translated; the stored values are copied as a plain column' });
-      return planned;
+      return planned.column;
     });
     const alias = table.rowidAlias === null ? undefined : columns.find((c) => c.source === table.rowidAlias);
     const highWater = schema.sequences.get(table.name) ?? 0n;
@@ -237,20 +251,48 @@ export function planTransfer(
   for (const trigger of schema.triggers) {
     untranslatable.push({ kind: 'trigger', object: `${trigger.name} on ${trigger.table}`, reason: 'SQLite trigger bodies are not translated; recreate it as a PL/pgSQL trigger if the application needs it' });
   }
-  return { schema: pgSchema, mode, collation, tables: planned, constraints, foreignKeys, views, untranslatable };
+  return frozenPlan({ schema: pgSchema, mode, collation, tables: planned, constraints, foreignKeys, views, untranslatable });
 }
 
-function plannedDefault(column: PlannedColumn, table: string, mode: IdentifierMode, untranslatable: UntranslatableItem[]): string {
-  if (column.defaultSource === null || column.identity) return '';
+/** The column with its default translated for its type; a default that cannot be is left out and listed. */
+function withDefault(column: PlannedColumn, table: string, mode: IdentifierMode): { column: PlannedColumn; untranslatable?: UntranslatableItem } {
+  if (column.defaultSource === null || column.identity) return { column: { ...column, defaultSql: '' } };
   const translated = translateDefault(column.defaultSource, column.type, mode);
-  if (translated.ok) return translated.sql;
-  untranslatable.push({ kind: 'default', object: `${table}.${column.source}`, reason: translated.reason });
-  return '';
+  if (translated.ok) return { column: { ...column, defaultSql: translated.sql } };
+  return { column: { ...column, defaultSql: '' }, untranslatable: { kind: 'default', object: `${table}.${column.source}`, reason: translated.reason } };
 }
 
-/** Re-derives a column's default after its type was widened during the load. */
-export function replanDefault(column: PlannedColumn, table: string, mode: IdentifierMode, untranslatable: UntranslatableItem[]): void {
-  column.defaultSql = plannedDefault(column, table, mode, untranslatable);
+/**
+ * A new planned table with some columns' types changed during the load (widened, or planned from
+ * the values after all), each default derived again for its new type. `table` stays as it was.
+ */
+export function retypeColumns(table: PlannedTable, changes: readonly ColumnRetype[], mode: IdentifierMode): { table: PlannedTable; untranslatable: UntranslatableItem[] } {
+  const untranslatable: UntranslatableItem[] = [];
+  const columns = table.columns.map((column) => {
+    const change = changes.find((c) => c.source === column.source);
+    if (!change) return column;
+    const retyped = withDefault({ ...column, type: change.type, widened: change.widened }, table.source.name, mode);
+    if (retyped.untranslatable) untranslatable.push(retyped.untranslatable);
+    return Object.freeze(retyped.column);
+  });
+  return { table: Object.freeze({ ...table, columns: Object.freeze(columns) }), untranslatable };
+}
+
+/** Freezes what the plan owns (not the SQLite schema objects it points at, which are shared). */
+function frozenPlan(plan: TransferPlan): TransferPlan {
+  const steps = (list: readonly SchemaStep[]) => Object.freeze(list.map((step) => Object.freeze(step.foreignKey ? { ...step, foreignKey: Object.freeze(step.foreignKey) } : step)));
+  return Object.freeze({
+    ...plan,
+    tables: Object.freeze(
+      plan.tables.map((table) =>
+        Object.freeze({ ...table, columns: Object.freeze(table.columns.map((column) => Object.freeze(column))), sequence: table.sequence && Object.freeze(table.sequence) }),
+      ),
+    ),
+    constraints: steps(plan.constraints),
+    foreignKeys: steps(plan.foreignKeys),
+    views: steps(plan.views),
+    untranslatable: Object.freeze(plan.untranslatable.map((item) => Object.freeze(item))),
+  });
 }
 
 /**

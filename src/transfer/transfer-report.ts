@@ -17,6 +17,8 @@ export interface TableReport {
    * kind and the load found that true; 'stored values' when a scan of the values decided.
    */
   typesFrom?: 'declared types' | 'stored values';
+  /** transfer: which thread turned the rows into COPY text (see encode-in-worker.ts and --no-encoder-thread). */
+  encodedIn?: 'worker thread' | 'main thread';
   /** Digest of what was sent (transfer) or of the SQLite table (verify). */
   sourceDigest?: string;
   verified?: { readonly ok: boolean; readonly rows: number; readonly detail?: string };
@@ -36,10 +38,13 @@ export interface OrphanReport {
   readonly orphanRows: number;
 }
 
+/** A table that failed: the failure as a value, and as the paragraph formatTransferFailure makes of it. */
 export interface FailureReport {
   readonly table: string;
   readonly column?: string;
   readonly row?: string;
+  readonly problem: string;
+  readonly fix?: string;
   readonly message: string;
 }
 
@@ -50,6 +55,8 @@ export interface TransferReport {
   readonly target: string;
   readonly schema: string;
   readonly startedAt: string;
+  /** A worker thread was started for PRAGMA quick_check and the statistics scans (see --no-reader-thread). */
+  readonly readerThread: boolean;
   durationMs: number;
   readonly phases: { name: string; durationMs: number }[];
   readonly tables: TableReport[];

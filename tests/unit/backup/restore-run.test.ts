@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArchiveHeader } from '../../../src/backup/archive-header.ts';
-import { VerificationError } from '../../../src/backup/backup-errors.ts';
+import { VerificationError } from '../../../src/errors/verification-error.ts';
 import type { BackupOutcome } from '../../../src/backup/backup-run.ts';
 import { RestoreRun, type ApiControl, type CheckedFile, type RestorePostgres } from '../../../src/backup/restore-run.ts';
 import type { TableRows } from '../../../src/backup/table-rows.ts';
