@@ -2,6 +2,7 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
+import { describeConnectFailure } from './connect-failure.ts';
 import { CopyOutQuery } from './copy-out.ts';
 import { describeTarget, type PostgresConnection, type PostgresTarget } from './postgres-connection.ts';
 
@@ -15,7 +16,7 @@ const sessionSettings = "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET b
 export async function connectPg(target: PostgresTarget): Promise<PostgresConnection> {
   const config: pg.ClientConfig =
     'url' in target
-      ? { connectionString: target.url }
+      ? { connectionString: withLibpqSslModes(target.url) }
       : { host: target.host, port: target.port, user: target.user, password: target.password, database: target.database };
   const client = new pg.Client({ ...config, application_name: 'dbops', connectionTimeoutMillis: 15_000 });
   // A dropped connection must reject the pending query, not crash the process.
@@ -25,11 +26,8 @@ export async function connectPg(target: PostgresTarget): Promise<PostgresConnect
     await client.query(sessionSettings);
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new DbopsError(
-      `Cannot connect to PostgreSQL at ${describeTarget(target)}: ${error instanceof Error ? error.message : String(error)}. ` +
-        'Check that the server is running and reachable, and that the user, password and database are right.',
-      { exitCode: ExitCode.input, cause: error },
-    );
+    const failure = describeConnectFailure(error, target);
+    throw new DbopsError(`Cannot connect to PostgreSQL at ${describeTarget(target)}: ${failure.problem}. ${failure.fix}`, { exitCode: ExitCode.input, cause: error });
   }
   return {
     query: async <Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
@@ -41,4 +39,20 @@ export async function connectPg(target: PostgresTarget): Promise<PostgresConnect
     copyOut: (sql, onData) => client.query(new CopyOutQuery(sql, onData)).done,
     close: () => client.end(),
   };
+}
+
+/**
+ * `sslmode` as libpq means it (require: encrypted, certificate not checked), which is what users
+ * of psql and pg_dump expect from the same URL; without the flag the driver treats require as
+ * verify-full and prints a ten-line warning.
+ */
+export function withLibpqSslModes(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (!parsed.searchParams.has('sslmode') || parsed.searchParams.has('uselibpqcompat')) return url;
+  return `${url}${parsed.search ? '&' : '?'}uselibpqcompat=true`;
 }
