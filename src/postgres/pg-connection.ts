@@ -3,8 +3,10 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
 import { describeConnectFailure } from './connect-failure.ts';
+import type { Readable, Writable } from 'node:stream';
 import { CopyOutQuery } from './copy-out.ts';
 import { describeTarget, type PostgresConnection, type PostgresTarget } from './postgres-connection.ts';
+import { asServerFault, PostgresServerError } from './server-fault.ts';
 
 /**
  * Session settings every dbops connection runs with, so COPY text means and prints the same thing
@@ -19,8 +21,27 @@ export async function connectPg(target: PostgresTarget): Promise<PostgresConnect
       ? { connectionString: withLibpqSslModes(target.url) }
       : { host: target.host, port: target.port, user: target.user, password: target.password, database: target.database };
   const client = new pg.Client({ ...config, application_name: 'dbops', connectionTimeoutMillis: 15_000 });
+  const where = describeTarget(target);
+  // COPY streams open on this connection: when it drops, the driver rejects pending queries but
+  // leaves a COPY waiting for 'drain' or 'finish' forever, so they are ended here with the cause.
+  const copies = new Set<Readable | Writable>();
+  let closing = false;
+  const lost = (error: unknown) => {
+    const fault = asServerFault(error, where);
+    const reason = fault instanceof PostgresServerError ? fault : new PostgresServerError('connection lost', where, String(error), error);
+    for (const stream of copies) stream.destroy(reason);
+    copies.clear();
+  };
   // A dropped connection must reject the pending query, not crash the process.
-  client.on('error', () => undefined);
+  client.on('error', lost);
+  client.on('end', () => {
+    if (!closing) lost(new Error('Connection terminated: the server closed it'));
+  });
+  const track = <S extends Readable | Writable>(stream: S): S => {
+    copies.add(stream);
+    stream.once('close', () => copies.delete(stream));
+    return stream;
+  };
   try {
     await client.connect();
     await client.query(sessionSettings);
@@ -31,13 +52,20 @@ export async function connectPg(target: PostgresTarget): Promise<PostgresConnect
   }
   return {
     query: async <Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {
-      const result = await client.query<Row>(sql, params === undefined ? undefined : [...params]);
-      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      try {
+        const result = await client.query<Row>(sql, params === undefined ? undefined : [...params]);
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        throw asServerFault(error, where);
+      }
     },
-    copyFrom: (sql) => client.query(copyFrom(sql)),
-    copyTo: (sql) => client.query(copyTo(sql)),
-    copyOut: (sql, onData) => client.query(new CopyOutQuery(sql, onData)).done,
-    close: () => client.end(),
+    copyFrom: (sql) => track(client.query(copyFrom(sql))),
+    copyTo: (sql) => track(client.query(copyTo(sql))),
+    copyOut: (sql, onData) => client.query(new CopyOutQuery(sql, onData)).done.catch((error: unknown) => Promise.reject(asServerFault(error, where))),
+    close: () => {
+      closing = true;
+      return client.end();
+    },
   };
 }
 
