@@ -18,7 +18,8 @@ import { DockerodeRuntime } from '../src/docker/dockerode-runtime.ts';
 import { ensureImages } from '../src/docker/ensure-images.ts';
 import { main as buildOfflineImages, offlineImages } from './offline-images.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The project whose stack this is: DBOPS_PROJECT_DIR as for the CLI, else this checkout.
+const repoRoot = process.env.DBOPS_PROJECT_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const standIns = Object.freeze({ POSTGRES_IMAGE: offlineImages.postgres, NODE_IMAGE: offlineImages.node });
 const localFile = path.join(repoRoot, '.env.development.local');
 

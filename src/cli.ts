@@ -33,7 +33,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   const program = new Command('dbops')
     .description('Move the application from SQLite to PostgreSQL in its Docker Compose stacks, and keep it safe.')
     .option('--debug', 'print stack traces with errors', false)
-    .option('--project-dir <dir>', 'directory holding .env.<environment> and deployment/', process.cwd())
+    .option('--project-dir <dir>', 'directory holding .env.<environment> and deployment/ (default: DBOPS_PROJECT_DIR, else the current directory)', env.DBOPS_PROJECT_DIR ?? process.cwd())
     .showHelpAfterError()
     .exitOverride();
   const projectDir = () => path.resolve(program.opts<GlobalOptions>().projectDir);

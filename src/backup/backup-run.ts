@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { InputError } from '../errors/input-error.ts';
 import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { lastLines } from '../errors/last-lines.ts';
 import type { ArchiveHeader } from './archive-header.ts';
@@ -98,11 +100,15 @@ export class BackupRun {
     written.catch(() => undefined);
     let result;
     try {
-      result = await this.deps.pg.dump(partial.sink, verbose);
-    } finally {
-      partial.sink.end();
+      try {
+        result = await this.deps.pg.dump(partial.sink, verbose);
+      } finally {
+        partial.sink.end();
+      }
+      await written;
+    } catch (error) {
+      throw archiveWriteError(error, partial.partialPath, partial.sink.bytes) ?? error;
     }
-    await written;
     // Every byte is in the file now, readable by the verification; the fsync runs beside it and
     // commit waits for it before the archive gets its final name.
     partial.close().catch(() => undefined);
@@ -240,6 +246,28 @@ const noBackup = 'The backup was not kept: no file was left behind.';
 /** A database name unique to this moment, e.g. dbops_verify_20261126101502123. */
 export function scratchName(prefix: string, at: Date): string {
   return `${prefix}_${at.toISOString().replace(/\D/g, '').slice(0, 17)}`;
+}
+
+/** Errno codes that mean the backup directory cannot take the archive. */
+const unwritable: Readonly<Record<string, string>> = {
+  ENOSPC: 'is full',
+  EDQUOT: 'is over its disk quota',
+  EROFS: 'is on a read-only file system',
+  EIO: 'had an I/O error',
+  EFBIG: 'cannot hold a file this large',
+};
+
+/** A write error on the archive as a message naming the directory and what to do, or undefined for any other error. */
+export function archiveWriteError(error: unknown, partialPath: string, bytes: number): InputError | undefined {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
+  const problem = unwritable[code];
+  if (!problem) return undefined;
+  const directory = path.dirname(partialPath);
+  return new InputError(
+    `The backup directory ${directory} (BACKUP_DIR) ${problem} (${code}): writing ${path.basename(partialPath)} stopped after ${formatBytes(bytes)}. ` +
+      'No backup was made and the partial file was deleted. Free space there, or set BACKUP_DIR to a larger disk, then run again.',
+    error,
+  );
 }
 
 export function formatBytes(bytes: number): string {

@@ -6,6 +6,7 @@ import type { ConnectPostgres } from '../postgres/postgres-connection.ts';
 import type { TransferContext } from '../tasks/transfer-tasks.ts';
 import type { IfExistsMode, InvalidTextMode, TextCollation, TransferOptions } from '../transfer/transfer-options.ts';
 import type { IdentifierMode } from '../transfer/identifier-mapper.ts';
+import { checkPostgresUrl } from '../postgres/postgres-url.ts';
 import type { CliContext } from './cli-context.ts';
 
 interface TransferCommandOptions {
@@ -68,6 +69,7 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
 }
 
 function toTransferOptions(cli: CliContext, options: TransferCommandOptions): TransferOptions {
+  checkPostgresUrl(options.postgres, '--postgres');
   if (/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(options.postgres)) {
     cli.warn('dbops: warning: --postgres contains a password, which other users of this machine can read in the process list. Set PGPASSWORD instead.');
   }

@@ -9,6 +9,13 @@ export interface ContainerSummary {
   readonly health: string | undefined;
   /** Host ports by container port, e.g. { "5432/tcp": 5433 }. */
   readonly publishedPorts: Readonly<Record<string, number>>;
+  /** The last exit code (meaningful once the container exited). */
+  readonly exitCode?: number;
+  /** Whether the kernel killed it for memory. */
+  readonly oomKilled?: boolean;
+  readonly restartCount?: number;
+  /** The memory limit in bytes; 0 when there is none. */
+  readonly memoryLimitBytes?: number;
 }
 
 export interface ExecOptions {
@@ -25,6 +32,12 @@ export interface ExecOptions {
    * code and stderr are reported, not the broken pipe.
    */
   readonly stdin?: Readable;
+  /**
+   * How long the command may run, for probes that answer at once when healthy. Without it the
+   * command may run as long as it needs; either way it fails promptly when the container stops
+   * running (paused, exited, removed) under it.
+   */
+  readonly timeoutMs?: number;
 }
 
 export interface ExecResult {

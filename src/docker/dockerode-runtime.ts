@@ -2,8 +2,12 @@ import { once } from 'node:events';
 import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
+import { withDeadline } from '../common/deadline.ts';
 import { sleep } from '../common/sleep.ts';
+import { ContainerStateError } from '../errors/container-state-error.ts';
+import { DbopsError } from '../errors/dbops-error.ts';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
+import { ExitCode } from '../errors/exit-codes.ts';
 import type { ContainerRuntime, ContainerSummary, ExecOptions, ExecResult, ProjectResources } from './container-runtime.ts';
 import { DockerStreamDemuxer } from './docker-stream-demuxer.ts';
 
@@ -11,13 +15,17 @@ const projectLabel = 'com.docker.compose.project';
 const serviceLabel = 'com.docker.compose.service';
 /** Collected exec output is capped; larger outputs must be streamed through ExecOptions.stdout. */
 const collectLimitBytes = 4 * 1024 * 1024;
+/** An engine call (inspect, list, logs, exec set-up) that takes longer means the engine is stuck. */
+const engineCallMs = 30_000;
+/** How often a running exec checks that its container still runs (a paused one never answers). */
+const execWatchMs = 2_000;
 
 export class DockerodeRuntime implements ContainerRuntime {
   constructor(private readonly docker: Docker) {}
 
   async ping(): Promise<void> {
     try {
-      await this.docker.ping();
+      await this.call('ping', this.docker.ping());
     } catch (error) {
       const where = describeEndpoint(this.docker);
       throw new DockerUnavailableError(
@@ -30,7 +38,7 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async imageExists(name: string): Promise<boolean> {
     try {
-      await this.docker.getImage(name).inspect();
+      await this.call(`inspect image ${name}`, this.docker.getImage(name).inspect());
       return true;
     } catch (error) {
       if (statusCode(error) === 404) return false;
@@ -49,17 +57,17 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async findServiceContainer(project: string, service: string): Promise<ContainerSummary | undefined> {
-    const found = await this.docker.listContainers({
-      all: true,
-      filters: { label: [`${projectLabel}=${project}`, `${serviceLabel}=${service}`] },
-    });
+    const found = await this.call(
+      'list containers',
+      this.docker.listContainers({ all: true, filters: { label: [`${projectLabel}=${project}`, `${serviceLabel}=${service}`] } }),
+    );
     // Prefer a running container when compose left an old one behind.
     const chosen = found.find((container) => container.State === 'running') ?? found[0];
     return chosen ? this.inspect(chosen.Id) : undefined;
   }
 
   async inspect(containerId: string): Promise<ContainerSummary> {
-    const info = await this.docker.getContainer(containerId).inspect();
+    const info = await this.call(`inspect ${containerId.slice(0, 12)}`, this.docker.getContainer(containerId).inspect());
     const publishedPorts: Record<string, number> = {};
     for (const [port, bindings] of Object.entries(info.NetworkSettings.Ports ?? {})) {
       const hostPort = bindings?.[0]?.HostPort;
@@ -71,12 +79,16 @@ export class DockerodeRuntime implements ContainerRuntime {
       state: info.State.Status,
       health: info.State.Health?.Status,
       publishedPorts,
+      exitCode: info.State.ExitCode,
+      oomKilled: info.State.OOMKilled,
+      restartCount: info.RestartCount,
+      memoryLimitBytes: info.HostConfig.Memory ?? 0,
     };
   }
 
   async exec(containerId: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const withStdin = options.stdin !== undefined;
-    const exec = await this.docker.getContainer(containerId).exec({
+    const exec = await this.call(`exec ${command[0]}`, this.docker.getContainer(containerId).exec({
       Cmd: [...command],
       AttachStdin: withStdin,
       AttachStdout: true,
@@ -85,8 +97,9 @@ export class DockerodeRuntime implements ContainerRuntime {
       Tty: false,
       ...(options.user ? { User: options.user } : {}),
       ...(options.env ? { Env: [...options.env] } : {}),
-    });
-    const stream = await exec.start({ hijack: true, stdin: withStdin });
+    }));
+    const stream = await this.call(`start exec ${command[0]}`, exec.start({ hijack: true, stdin: withStdin }));
+    const watch = this.watchExec(containerId, `\`${command.join(' ')}\``, options.timeoutMs, (error) => stream.destroy(error));
     const stdout = options.stdout ? undefined : new Collector();
     const stderr = new Collector();
     const stderrTarget = options.stderr ? new Tee([stderr.sink, options.stderr]) : stderr.sink;
@@ -97,16 +110,18 @@ export class DockerodeRuntime implements ContainerRuntime {
     } catch (error) {
       outputError = error;
     } finally {
+      watch.stop();
       // Output is over: a command that stopped reading early must not leave the input open.
       options.stdin?.destroy();
     }
+    if (watch.stopped) throw watch.stopped;
     const stdinError = await feeding;
     // A write into a connection the command already closed breaks the whole socket; then the exit
     // code below says what happened. Any other broken output is an error of its own.
     if (outputError !== undefined && stdinError === undefined) throw outputError;
     // The exit code appears only in inspect, and only once the process has finished.
     for (let tries = 0; ; tries += 1) {
-      const state = await exec.inspect();
+      const state = await this.call(`inspect exec ${command[0]}`, exec.inspect());
       if (!state.Running && state.ExitCode !== null) {
         if (stdinError && state.ExitCode === 0) {
           throw new Error(`exec of ${command[0]} in ${containerId.slice(0, 12)} exited 0 but its input could not be delivered: ${stdinError.message}`, {
@@ -121,7 +136,7 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async logs(containerId: string, tailLines: number): Promise<string> {
-    const buffer = await this.docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: tailLines, follow: false });
+    const buffer = await this.call('logs', this.docker.getContainer(containerId).logs({ stdout: true, stderr: true, tail: tailLines, follow: false }));
     const out = new Collector();
     const source = new PassThrough();
     source.end(buffer);
@@ -131,15 +146,70 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async projectResources(project: string): Promise<ProjectResources> {
     const filters = { label: [`${projectLabel}=${project}`] };
-    const [containers, networks, volumes] = await Promise.all([
-      this.docker.listContainers({ all: true, filters }),
-      this.docker.listNetworks({ filters }),
-      this.docker.listVolumes({ filters }),
-    ]);
+    const [containers, networks, volumes] = await this.call(
+      'list project resources',
+      Promise.all([this.docker.listContainers({ all: true, filters }), this.docker.listNetworks({ filters }), this.docker.listVolumes({ filters })]),
+    );
     return {
       containers: containers.map((container) => container.Names[0]?.replace(/^\//, '') ?? container.Id),
       networks: networks.map((network) => network.Name),
       volumes: (volumes.Volumes ?? []).map((volume) => volume.Name),
+    };
+  }
+
+  /** One engine call under its deadline: a stuck engine is an error naming the call, never a hang. */
+  private call<T>(what: string, work: Promise<T>): Promise<T> {
+    return withDeadline(
+      work,
+      engineCallMs,
+      () =>
+        new DockerUnavailableError(
+          `The Docker engine at ${describeEndpoint(this.docker)} did not answer within ${engineCallMs / 1000} s (${what}). Check that it responds (\`docker info\`), then run again.`,
+        ),
+    );
+  }
+
+  /**
+   * Watches a running exec: when its container stops running (paused, exited, removed), or the
+   * command outlives `timeoutMs`, `abort` ends its connection with an error that says so.
+   */
+  private watchExec(containerId: string, what: string, timeoutMs: number | undefined, abort: (error: Error) => void): { stop(): void; readonly stopped: Error | undefined } {
+    const started = Date.now();
+    let stopped: Error | undefined;
+    let checking = false;
+    const end = (error: Error) => {
+      stopped ??= error;
+      clearInterval(timer);
+      abort(error);
+    };
+    const check = async () => {
+      let container: ContainerSummary;
+      try {
+        container = await this.inspect(containerId);
+      } catch (error) {
+        return end(statusCode(error) === 404 ? new ContainerStateError(containerId.slice(0, 12), 'missing', what) : error instanceof Error ? error : new Error(String(error)));
+      }
+      if (container.state !== 'running') return end(new ContainerStateError(container.name, container.state, what));
+      if (timeoutMs !== undefined && Date.now() - started > timeoutMs) {
+        return end(
+          new DbopsError(`${what} in ${container.name} did not finish within ${Math.round(timeoutMs / 1000)} s although the container runs. Read \`docker logs ${container.name}\`.`, {
+            exitCode: ExitCode.docker,
+          }),
+        );
+      }
+      return undefined;
+    };
+    const timer = setInterval(() => {
+      if (checking || stopped) return;
+      checking = true;
+      void check().finally(() => (checking = false));
+    }, Math.min(execWatchMs, timeoutMs ?? execWatchMs));
+    timer.unref();
+    return {
+      stop: () => clearInterval(timer),
+      get stopped() {
+        return stopped;
+      },
     };
   }
 }

@@ -11,6 +11,8 @@ export const ExitCode = Object.freeze({
   verification: 8,
   locked: 9,
   refused: 10,
+  /** PostgreSQL went away or failed under a step (connection lost, disk full, terminated). */
+  serverLost: 11,
   interrupted: 130,
 } as const);
 

@@ -1,5 +1,8 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import { DbopsError } from '../errors/dbops-error.ts';
+import { ExitCode } from '../errors/exit-codes.ts';
 import { InputError } from '../errors/input-error.ts';
 import { openSqlite, type SqliteDatabase } from '../sqlite/sqlite-database.ts';
 import { koreanAnswer, koreanQuestion, koreanTitle } from './korean-text.ts';
@@ -16,6 +19,16 @@ export interface SampleOptions {
   readonly overwrite: boolean;
 }
 
+/** What the caller watches and steers while the file is written. */
+export interface SampleHooks {
+  /** Called after each batch of sessions. */
+  readonly onProgress?: (sessionsDone: number, sessionsTotal: number) => void;
+  /** The signal that asked to stop, if any: checked between batches. */
+  readonly stopRequested?: () => string | undefined;
+  /** Bytes free where the file goes (default: the file system's own answer). */
+  readonly freeBytes?: (dir: string) => number;
+}
+
 export interface SampleSummary {
   readonly path: string;
   readonly sessions: number;
@@ -25,6 +38,17 @@ export interface SampleSummary {
 }
 
 const epoch = Date.UTC(2025, 0, 1);
+/** Sessions written per transaction: small enough that a stop request is seen within a second. */
+const batchSessions = 2000;
+/** File bytes per message, indexes included: generated files hold about 440; the estimate errs above. */
+const bytesPerMessage = 480;
+
+/** How large the file will be, for the free-space check before writing. */
+export function estimateSampleBytes(sessions: number, messagesPerSession: number): number {
+  return sessions * messagesPerSession * bytesPerMessage + sessions * 400 + 64 * 1024;
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 const sqliteTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 /**
@@ -32,7 +56,7 @@ const sqliteTime = (ms: number): string => new Date(ms).toISOString().slice(0, 1
  * indexes), deterministic for a seed. It is built beside the target and renamed into place, so a
  * failure never leaves a half-written file under the real name.
  */
-export function generateSample(options: SampleOptions, open: typeof openSqlite = openSqlite): SampleSummary {
+export async function generateSample(options: SampleOptions, hooks: SampleHooks = {}, open: typeof openSqlite = openSqlite): Promise<SampleSummary> {
   const started = Date.now();
   const out = path.resolve(options.out);
   if (!Number.isInteger(options.sessions) || options.sessions < 1) {
@@ -47,9 +71,17 @@ export function generateSample(options: SampleOptions, open: typeof openSqlite =
   mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.partial`;
   rmSync(partial, { force: true });
+  const needed = estimateSampleBytes(options.sessions, options.messagesPerSession);
+  const free = (hooks.freeBytes ?? freeBytesAt)(path.dirname(out));
+  if (needed > free) {
+    throw new InputError(
+      `--sessions ${options.sessions} × --messages-per-session ${options.messagesPerSession} needs about ${gib(needed)}, ` +
+        `but ${path.dirname(out)} has ${gib(free)} free. Ask for fewer sessions or free some space.`,
+    );
+  }
   const db = open(partial);
   try {
-    const messages = fill(db, options);
+    const messages = await fill(db, options, hooks);
     db.close();
     renameSync(partial, out);
     return { path: out, sessions: options.sessions, messages, bytes: statSync(out).size, durationMs: Date.now() - started };
@@ -60,7 +92,12 @@ export function generateSample(options: SampleOptions, open: typeof openSqlite =
   }
 }
 
-function fill(db: SqliteDatabase, options: SampleOptions): number {
+function freeBytesAt(dir: string): number {
+  const stats = statfsSync(dir);
+  return stats.bavail * stats.bsize;
+}
+
+async function fill(db: SqliteDatabase, options: SampleOptions, hooks: SampleHooks): Promise<number> {
   // Fast and safe here: the file is not yet under its real name, so a crash loses nothing.
   db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;');
   db.exec(sampleTables);
@@ -72,8 +109,8 @@ function fill(db: SqliteDatabase, options: SampleOptions): number {
   const insertMessage = db.prepare('INSERT INTO messages (session_id, role, content, timestamp, metadata) VALUES (?, ?, ?, ?, ?)');
   let total = 0;
   let pairJitter = 0;
-  db.transaction(() => {
-    for (let index = 0; index < options.sessions; index += 1) {
+  const writeBatch = (from: number, to: number) => {
+    for (let index = from; index < to; index += 1) {
       // Pairs of sessions vary in opposite directions, so the total is exactly sessions × average.
       const unpaired = index % 2 === 0 && index === options.sessions - 1;
       pairJitter = index % 2 === 0 ? random.int(0, options.messagesPerSession - 1) : -pairJitter;
@@ -97,7 +134,18 @@ function fill(db: SqliteDatabase, options: SampleOptions): number {
       for (const [role, content, timestamp, messageMetadata] of rows) insertMessage.run(id, role, content, timestamp, messageMetadata);
       total += count;
     }
-  });
+  };
+  for (let from = 0; from < options.sessions; from += batchSessions) {
+    const to = Math.min(options.sessions, from + batchSessions);
+    db.transaction(() => writeBatch(from, to));
+    hooks.onProgress?.(to, options.sessions);
+    // Signals are delivered between batches, never during one.
+    await yieldToEvents();
+    const signal = hooks.stopRequested?.();
+    if (signal) {
+      throw new DbopsError(`Interrupted by ${signal} after ${to} of ${options.sessions} sessions; the partial file was removed.`, { exitCode: ExitCode.interrupted });
+    }
+  }
   db.exec(sampleIndexes);
   db.exec('PRAGMA journal_mode = DELETE; ANALYZE;');
   return total;

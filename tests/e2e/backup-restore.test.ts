@@ -56,7 +56,7 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
   const health = async () => (await (await fetch(`${stack.apiUrl}/health`)).json()) as { backend: string; sessions: number };
   const archives = (dir = backupDir) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.dump')).sort() : []);
   const make = (file: string) =>
-    execa('make', ['--no-print-directory', 'restore', `FILE=${file}`], { cwd: repoRoot, env: { ...stack.env, ...env }, extendEnv: true, reject: false, stdin: 'ignore' });
+    execa('make', ['--no-print-directory', 'restore', `FILE=${file}`], { cwd: repoRoot, env: { ...stack.env, ...env, DBOPS_PROJECT_DIR: stack.projectDir }, extendEnv: true, reject: false, stdin: 'ignore' });
 
   beforeAll(async () => {
     stack = await e2eStack(docker.images);

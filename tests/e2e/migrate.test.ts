@@ -17,7 +17,7 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
   const envFile = () => readFileSync(path.join(stack.projectDir, '.env.development'), 'utf8');
 
   beforeAll(async () => {
-    stack = await e2eStack(docker.images, { copyProject: true });
+    stack = await e2eStack(docker.images);
     expect((await stack.cli('sample', '--out', stack.env.SQLITE_PATH, '--sessions', '240', '--messages-per-session', '5')).exitCode).toBe(0);
     const up = await stack.cli('up', '--env', 'development');
     expect(up.stderr).toBe('');
@@ -133,7 +133,7 @@ describe.skipIf(!docker.ready)('migrate-prod on a real Docker engine', () => {
   const secret = { POSTGRES_PASSWORD: `e2e-${Date.now()}-Secret` };
 
   beforeAll(async () => {
-    stack = await e2eStack(docker.images, { copyProject: true });
+    stack = await e2eStack(docker.images);
     expect((await stack.cli('sample', '--out', stack.env.SQLITE_PATH, '--sessions', '50', '--messages-per-session', '2')).exitCode).toBe(0);
   });
 

@@ -12,7 +12,7 @@ describe('a command whose output reader goes away', () => {
   let sqlite: string;
 
   beforeAll(async () => {
-    sqlite = generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 2_000, messagesPerSession: 5, seed: 3, overwrite: false }).path;
+    sqlite = (await generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 2_000, messagesPerSession: 5, seed: 3, overwrite: false })).path;
   });
 
   it('finishes the transfer it started', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { datasetsDirectory } from '../support/datasets.ts';
 import { runCliOn } from '../support/run-cli.ts';
 import { columnsOf, constraintsOf, copyDataset, freshDatabase, indexesOf, localServerAndDir, query, transfer } from './transfer-fixtures.ts';
+
+const datasetsDir = datasetsDirectory();
 
 const datasets = [
   'chinook.sqlite',
@@ -14,12 +17,12 @@ const datasets = [
   'pgloader-tests/test_pk.db',
 ];
 
-describe('every public dataset round-trips and verifies', () => {
+describe.skipIf(datasetsDir === undefined)('every public dataset round-trips and verifies', () => {
   const local = localServerAndDir('dbops-datasets-');
   const urls = new Map<string, string>();
 
   it.each(datasets)('%s: transfer verifies, then `dbops verify` exits 0', async (dataset) => {
-    const file = copyDataset(dataset, local.dir);
+    const file = copyDataset(datasetsDir as string, dataset, local.dir);
     const url = await freshDatabase(local.server, dataset.replace(/\W/g, '_').toLowerCase());
     urls.set(dataset, url);
     const report = await transfer({ sqlitePath: file, postgres: { url } });

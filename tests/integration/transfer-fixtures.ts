@@ -5,11 +5,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { connectPg } from '../../src/postgres/pg-connection.ts';
 import { transferDatabase, verifyDatabase } from '../../src/transfer/transfer-database.ts';
 import type { TransferOptions } from '../../src/transfer/transfer-options.ts';
-import { datasetsDirectory } from '../support/datasets.ts';
 import { startLocalPostgres, type LocalPostgres } from '../support/local-postgres.ts';
 import { tempDir } from '../support/temp-dir.ts';
-
-export const datasetsDir = datasetsDirectory();
 
 /**
  * For the describe block it is called in: a throwaway local PostgreSQL and a temporary directory,
@@ -54,9 +51,9 @@ export async function freshDatabase(server: LocalPostgres, name: string): Promis
 }
 
 /** Copies a dataset into a temp dir (never write to the shared files) and returns the copy's path. */
-export function copyDataset(relative: string, dir: string): string {
+export function copyDataset(datasets: string, relative: string, dir: string): string {
   const target = path.join(dir, relative.replaceAll('/', '_'));
-  copyFileSync(path.join(datasetsDir, relative), target);
+  copyFileSync(path.join(datasets, relative), target);
   chmodSync(target, 0o644);
   return target;
 }

@@ -9,7 +9,7 @@ describe('a transfer killed with SIGKILL mid-load', () => {
   let sqlite: string;
 
   beforeAll(async () => {
-    sqlite = generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 40_000, messagesPerSession: 6, seed: 7, overwrite: false }).path;
+    sqlite = (await generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 40_000, messagesPerSession: 6, seed: 7, overwrite: false })).path;
   });
 
   it('is finished exactly by a re-run with --if-exists resume', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DockerodeRuntime } from '../../src/docker/dockerode-runtime.ts';
 import { freePort } from './free-port.ts';
@@ -7,21 +7,55 @@ import { repoRoot, runCli } from './run-cli.ts';
 import { tempDir } from './temp-dir.ts';
 
 /**
- * An isolated copy of a stack for one test file: a unique compose project name, free ports, its
- * own SQLite directory, and the locally built images, all passed as environment overrides exactly
- * as an operator would. With `copyProject`, the env files and deployment/ are copied to a temporary
- * project directory, for commands that edit the env file (migrate, rollback).
+ * The env files a test stack starts from: written by the test, never read from the working tree,
+ * where `make migrate-dev` or an operator's edits may have changed them.
  */
-export async function e2eStack(images: { postgres: string; node: string }, options: { copyProject?: boolean } = {}) {
+export const testEnvFiles: Readonly<Record<string, string>> = {
+  '.env.development': [
+    'COMPOSE_PROJECT_NAME=lawfirm-dev',
+    'DATABASE_URL=sqlite:///./data/api_sessions.db',
+    'SQLITE_PATH=./data/api_sessions.db',
+    'POSTGRES_HOST=postgres',
+    'POSTGRES_PORT=5433',
+    'POSTGRES_DB=lawfirm',
+    'POSTGRES_USER=lawfirm',
+    'POSTGRES_PASSWORD=lawfirm_dev_only',
+    'API_PORT=8000',
+    'BACKUP_DIR=./backups/development',
+    'POSTGRES_IMAGE=postgres:16',
+    'NODE_IMAGE=node:20-bookworm-slim',
+    '',
+  ].join('\n'),
+  '.env.production': [
+    'COMPOSE_PROJECT_NAME=lawfirm-prod',
+    'DATABASE_URL=sqlite:///./data/api_sessions.db',
+    'SQLITE_PATH=./data/api_sessions.db',
+    'POSTGRES_HOST=postgres',
+    'POSTGRES_PORT=5432',
+    'POSTGRES_DB=lawfirm',
+    'POSTGRES_USER=lawfirm',
+    'POSTGRES_PASSWORD=CHANGE_ME',
+    'API_PORT=8000',
+    'BACKUP_DIR=./backups/production',
+    'POSTGRES_IMAGE=postgres:16',
+    'NODE_IMAGE=node:20-bookworm-slim',
+    '',
+  ].join('\n'),
+};
+
+/**
+ * An isolated stack for one test file, in a temporary project directory of its own: the
+ * repository's deployment/ (the real compose files and api), the test's own env files, a unique
+ * compose project name, free ports, its own SQLite directory, and the locally built images, all
+ * passed as environment overrides exactly as an operator would.
+ */
+export async function e2eStack(images: { postgres: string; node: string }) {
   const dir = tempDir('dbops-e2e-');
   const project = `dbops-e2e-${randomBytes(4).toString('hex')}`;
   const [postgresPort, apiPort] = [await freePort(), await freePort()];
-  const projectDir = options.copyProject ? path.join(dir.path, 'project') : repoRoot;
-  if (options.copyProject) {
-    for (const entry of ['.env.development', '.env.production', 'deployment']) {
-      cpSync(path.join(repoRoot, entry), path.join(projectDir, entry), { recursive: true });
-    }
-  }
+  const projectDir = path.join(dir.path, 'project');
+  cpSync(path.join(repoRoot, 'deployment'), path.join(projectDir, 'deployment'), { recursive: true });
+  for (const [name, content] of Object.entries(testEnvFiles)) writeFileSync(path.join(projectDir, name), content);
   const env = {
     COMPOSE_PROJECT_NAME: project,
     POSTGRES_PORT: String(postgresPort),
