@@ -54,11 +54,11 @@ export class ComposeStack implements StackControl {
   }
 
   /** The service's container if compose made one, running or not. */
-  find(service: ServiceName): Promise<ContainerSummary | undefined> {
+  private find(service: ServiceName): Promise<ContainerSummary | undefined> {
     return this.deps.runtime.findServiceContainer(this.deps.config.composeProject, service);
   }
 
-  async container(service: ServiceName): Promise<ContainerSummary> {
+  private async container(service: ServiceName): Promise<ContainerSummary> {
     const found = await this.find(service);
     if (!found) {
       throw new DockerUnavailableError(
@@ -70,7 +70,7 @@ export class ComposeStack implements StackControl {
   }
 
   /** The host port the container publishes for `containerPort`, read from the engine, not from config. */
-  async publishedPort(service: ServiceName, containerPort: string): Promise<number> {
+  private async publishedPort(service: ServiceName, containerPort: string): Promise<number> {
     const container = await this.container(service);
     const port = container.publishedPorts[containerPort];
     if (port === undefined) {
