@@ -100,7 +100,7 @@ export async function runRestore(cli: CliContext, config: Config, file: string, 
 }
 
 export async function listBackups(cli: CliContext, config: Config): Promise<void> {
-  await runReadOnly('backups', async () => {
+  await runReadOnly('backups', cli.tasks.interruption, async () => {
     const backups = await new BackupStore(config.backupDir).list(config.postgres.database);
     if (backups.length === 0) cli.out(`no backups of ${config.postgres.database} in ${config.backupDir}`);
     for (const backup of backups) {

@@ -57,7 +57,7 @@ export function registerStackCommands(program: Command, cli: CliContext): void {
         import('../config/redact-url.ts'),
         import('./run-read-only.ts'),
       ]);
-      await runReadOnly('config', async () => {
+      await runReadOnly('config', cli.tasks.interruption, async () => {
         const shown: Record<string, string> = {
           ...composeEnvironment(config),
           DATABASE_URL: redactUrl(config.databaseUrl),

@@ -214,10 +214,26 @@ describe('runCommand', () => {
 describe('runReadOnly', () => {
   it('runs read-only commands and refuses a command the lock rule says changes a stack', async () => {
     let ran = false;
-    await runReadOnly('backups', async () => {
+    await runReadOnly('backups', undefined, async () => {
       ran = true;
     });
     expect(ran).toBe(true);
-    await expect(runReadOnly('restore', async () => {})).rejects.toThrow(/restore changes a stack: run it through runCommand/);
+    await expect(runReadOnly('restore', undefined, async () => {})).rejects.toThrow(/restore changes a stack: run it through runCommand/);
+  });
+
+  it('exits at once on the first Ctrl-C while a read-only command runs, and only while it runs', async () => {
+    const signals = new EventEmitter();
+    const warnings: string[] = [];
+    const exits: number[] = [];
+    const interruption = new Interruption((line) => warnings.push(line), (code) => exits.push(code));
+    interruption.install(signals as never);
+    await runReadOnly('config', interruption, async () => {
+      signals.emit('SIGINT', 'SIGINT');
+    });
+    expect(exits).toEqual([ExitCode.interrupted]);
+    expect(warnings).toEqual(['dbops: SIGINT received: exiting; this command changes nothing, so there is nothing to undo.']);
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(exits).toEqual([ExitCode.interrupted]);
+    expect(interruption.signal).toBe('SIGTERM');
   });
 });
