@@ -51,8 +51,8 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
         import('dockerode'),
         import('./docker/dockerode-runtime.ts'),
         import('./docker/compose-cli.ts'),
-        import('./docker/compose-environment.ts'),
-        import('./docker/compose-stack.ts'),
+        import('./stack/compose-environment.ts'),
+        import('./stack/compose-stack.ts'),
         import('./process/execa-command-runner.ts'),
       ]);
       const runner = new ExecaCommandRunner();

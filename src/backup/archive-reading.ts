@@ -4,11 +4,11 @@ import { PassThrough, type Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { lastLines } from '../errors/last-lines.ts';
 import { parseArchiveHeader, type ArchiveHeader } from './archive-header.ts';
-import type { ContainerPostgres } from './container-postgres.ts';
+import type { ContainerPostgres } from '../stack/container-postgres.ts';
 import { CopyRowCounter } from './copy-row-counter.ts';
 import { DigestingStream } from './digesting-stream.ts';
-import { displayName } from './sql-identifier.ts';
-import { sortTables, type TableRows } from './table-rows.ts';
+import { displayName } from '../postgres/sql-identifier.ts';
+import { sortTables, type TableRows } from '../stack/table-row-counts.ts';
 
 export type HeaderRead = { readonly ok: true; readonly header: ArchiveHeader } | { readonly ok: false; readonly problem: string };
 

@@ -10,9 +10,9 @@ import { VerificationError } from '../errors/verification-error.ts';
 import type { BackupManifest } from './backup-manifest.ts';
 import { backupFileName } from './backup-naming.ts';
 import type { BackupStore, PartialArchive } from './backup-store.ts';
-import type { ContainerPostgres } from './container-postgres.ts';
-import { displayName } from './sql-identifier.ts';
-import { compareTableRows, type TableRows } from './table-rows.ts';
+import type { ContainerPostgres } from '../stack/container-postgres.ts';
+import { displayName } from '../postgres/sql-identifier.ts';
+import { compareTableRows, type TableRows } from '../stack/table-row-counts.ts';
 
 export interface BackupRunDeps {
   readonly pg: ContainerPostgres;
@@ -57,7 +57,9 @@ export class BackupRun {
   private archiveTables: readonly TableRows[] | undefined;
   private liveTables: readonly TableRows[] = [];
   private verifyMs = 0;
-  private readonly warnings: string[] = [];
+  private committed: string | undefined;
+  /** Things worth saying that did not make the backup fail (rows written during the dump). */
+  readonly warnings: string[] = [];
 
   constructor(
     private readonly deps: BackupRunDeps,
@@ -130,17 +132,17 @@ export class BackupRun {
     const partial = this.requirePartial();
     const dumped = this.dumped!;
     const header = await readArchiveHeader(partial.partialPath);
-    if (!header.ok) throw new VerificationError(`The new archive is not a valid custom-format archive: ${header.problem}. ${noBackup}`);
+    if (!header.ok) throw new VerificationError(`The new archive is not a valid custom-format archive: ${header.problem}.`);
     if (header.header.database !== this.database) {
-      throw new VerificationError(`The new archive names database ${header.header.database ?? '(none)'} instead of ${this.database}. ${noBackup}`);
+      throw new VerificationError(`The new archive names database ${header.header.database ?? '(none)'} instead of ${this.database}.`);
     }
     this.header = header.header;
     const read = await readArchiveInFull(this.deps.pg, partial.partialPath, header.header, (bytes, tables) =>
       progress(`read back ${formatBytes(bytes)} of ${formatBytes(dumped.bytes)}, ${tables} tables`),
     );
-    if (read.problems.length > 0) throw new VerificationError(`The new archive could not be read back in full. ${noBackup}`, read.problems);
+    if (read.problems.length > 0) throw new VerificationError(`The new archive could not be read back in full.`, read.problems);
     if (read.sha256 !== dumped.sha256) {
-      throw new VerificationError(`The archive on disk differs from what pg_dump sent (SHA-256 ${read.sha256} instead of ${dumped.sha256}). ${noBackup} Check the disk.`);
+      throw new VerificationError(`The archive on disk differs from what pg_dump sent (SHA-256 ${read.sha256} instead of ${dumped.sha256}). Check the disk.`);
     }
     this.archiveTables = read.tables;
     this.liveTables = await this.deps.pg.tableRowCounts(this.database);
@@ -148,7 +150,7 @@ export class BackupRun {
     const lost = this.liveTables.filter((table) => table.rows > 0 && !archived.get(`${table.schema}\u0000${table.name}`));
     if (lost.length > 0) {
       throw new VerificationError(
-        `The new archive holds no rows for tables that have rows in ${this.database}. ${noBackup}`,
+        `The new archive holds no rows for tables that have rows in ${this.database}.`,
         lost.map((table) => `${displayName(table)}: ${table.rows} rows in the database, none in the archive`),
       );
     }
@@ -170,11 +172,11 @@ export class BackupRun {
     try {
       const result = await pg.restoreInto(scratch, createReadStream(partial.partialPath), lineSink((line) => (progress(line.replace(/^pg_restore: /, '')))));
       if (result.exitCode !== 0) {
-        throw new VerificationError(`The new archive could not be restored into the scratch database ${scratch}. ${noBackup} pg_restore said:\n${lastLines(result.stderr, 8)}`);
+        throw new VerificationError(`The new archive could not be restored into the scratch database ${scratch}. pg_restore said:\n${lastLines(result.stderr, 8)}`);
       }
       const restored = await pg.tableRowCounts(scratch);
       const differences = compareTableRows(expected, restored, { expected: 'archived', actual: 'restored' }).differences;
-      if (differences.length > 0) throw new VerificationError(`The scratch restore of the new archive does not hold what the archive does. ${noBackup}`, differences);
+      if (differences.length > 0) throw new VerificationError(`The scratch restore of the new archive does not hold what the archive does.`, differences);
     } finally {
       await pg.dropDatabase(scratch);
     }
@@ -212,6 +214,7 @@ export class BackupRun {
     };
     const written = await this.deps.store.commit(partial, manifest);
     this.partial = undefined;
+    this.committed = written.archive;
     return { archive: written.archive, manifestPath: written.manifest, manifest, dumpMs: this.dumped.durationMs, verifyMs: this.verifyMs, warnings: [...this.warnings] };
   }
 
@@ -219,6 +222,13 @@ export class BackupRun {
   async abort(): Promise<void> {
     if (this.partial) await this.deps.store.discard(this.partial);
     this.partial = undefined;
+  }
+
+  /** After a failure at any step: abort() before commit; a committed backup stays (only retention can fail after it). */
+  async recover(): Promise<string> {
+    if (this.committed) return `The backup ${this.committed} was kept and verified; retention was not applied.`;
+    await this.abort();
+    return noBackup;
   }
 
   private requirePartial(): PartialArchive {
@@ -241,6 +251,7 @@ export async function takeBackup(run: BackupRun, progress: Progress, verify: Bac
   }
 }
 
+/** What recover() says of a backup that failed before commit; the failures themselves leave it out, so it is said once. */
 const noBackup = 'The backup was not kept: no file was left behind.';
 
 /** A database name unique to this moment, e.g. dbops_verify_20261126101502123. */

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { ApiHealth } from '../api/api-health.ts';
+import type { ApiControl } from '../stack/api-control.ts';
+import type { ApiHealth } from '../stack/api-health.ts';
 import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import { newestReadableArchive, type ArchiveHeader } from './archive-header.ts';
@@ -9,17 +10,11 @@ import { VerificationError } from '../errors/verification-error.ts';
 import type { BackupManifest } from './backup-manifest.ts';
 import { formatBytes, scratchName, type BackupOutcome, type Progress } from './backup-run.ts';
 import { readManifest } from './backup-store.ts';
-import type { ContainerPostgres } from './container-postgres.ts';
 import { sha256File } from './digesting-stream.ts';
-import { compareTableRows, type TableRows } from './table-rows.ts';
+import type { ContainerPostgres } from '../stack/container-postgres.ts';
+import { compareTableRows, type TableRows } from '../stack/table-row-counts.ts';
 
-/** The application in front of the database: stopped while its database is replaced. */
-export interface ApiControl {
-  isRunning(): Promise<boolean>;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  waitHealthy(): Promise<ApiHealth>;
-}
+export type { ApiControl } from '../stack/api-control.ts';
 
 /** The part of ContainerPostgres a restore uses. */
 export type RestorePostgres = Pick<

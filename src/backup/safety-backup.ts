@@ -1,27 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.ts';
-import type { ComposeStack } from '../docker/compose-stack.ts';
-import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
 import { acquireBackupLock } from './backup-lock.ts';
 import { BackupRun, takeBackup, type BackupOutcome, type BackupRunOptions, type Progress } from './backup-run.ts';
 import { BackupStore } from './backup-store.ts';
-import { ContainerPostgres } from './container-postgres.ts';
+import type { ContainerPostgres } from '../stack/container-postgres.ts';
+import type { StackControl } from '../stack/stack-control.ts';
 
 /** dbops's own version, for manifests. */
 export function dbopsVersion(): string {
   const file = new URL('../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
-/** The stack's database as backups and restores reach it: psql, pg_dump and pg_restore inside its postgres container. */
-export async function containerPostgres(stack: ComposeStack): Promise<ContainerPostgres> {
-  const { config } = stack;
-  const container = await stack.container('postgres');
-  if (container.state !== 'running') {
-    throw new DockerUnavailableError(`The postgres container ${container.name} is ${container.state}. Start the stack first (dbops up --env ${config.environment}).`);
-  }
-  const { user, password, database } = config.postgres;
-  return new ContainerPostgres(stack.runtime, { containerId: container.id, containerName: container.name, user, password, database });
 }
 
 /** A backup run of the configured database into BACKUP_DIR: what every backup, safety backups included, is built from. */
@@ -36,9 +24,9 @@ export function newBackupRun(config: Config, pg: ContainerPostgres, options: Bac
  * A verified backup taken before another command changes the database (a migration): same lock,
  * same checks and same manifest as `dbops backup`, retention not applied. `archive` is its path.
  */
-export async function takeSafetyBackup(stack: ComposeStack, reason: 'pre-migrate' | 'pre-restore' = 'pre-migrate', progress: Progress = () => {}): Promise<BackupOutcome> {
+export async function takeSafetyBackup(stack: StackControl, reason: 'pre-migrate' | 'pre-restore' = 'pre-migrate', progress: Progress = () => {}): Promise<BackupOutcome> {
   const { config } = stack;
-  const pg = await containerPostgres(stack);
+  const pg = await stack.postgres();
   const lock = acquireBackupLock(config.backupDir, `safety backup (${reason})`);
   try {
     return await takeBackup(newBackupRun(config, pg, { verify: 'read', keep: false, reason }), progress, 'read');

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.ts';
-import type { ComposeStack } from '../docker/compose-stack.ts';
+import type { StackControl } from '../stack/stack-control.ts';
 import type { DataMover } from '../migrate/data-mover.ts';
 import type { ConnectPostgres } from '../postgres/postgres-connection.ts';
 import type { TaskRunOptions } from './run-tasks.ts';
@@ -13,12 +13,12 @@ export interface CliContext {
   /** Loads and validates `.env.<environment>` plus overrides. */
   readonly config: (environment: string) => Promise<Config>;
   /** Checks the engine and compose, and returns the environment's stack. */
-  readonly stack: (config: Config, options?: { readonly readyTimeoutMs?: number }) => Promise<ComposeStack>;
+  readonly stack: (config: Config, options?: { readonly readyTimeoutMs?: number }) => Promise<StackControl>;
   readonly connectPostgres: ConnectPostgres;
   /** The transfer engine, as the migrate pipeline uses it. */
   readonly mover: DataMover;
   /** Takes a verified backup of the stack's database and returns the archive's path. */
-  readonly safetyBackup: (stack: ComposeStack) => Promise<string>;
+  readonly safetyBackup: (stack: StackControl) => Promise<string>;
   readonly tasks: TaskRunOptions;
   readonly confirmIo: ConfirmIo;
   /** Writes one line of the command's result to stdout. */

@@ -16,6 +16,7 @@ export interface SignalSource {
  */
 export class Interruption {
   private received: NodeJS.Signals | undefined;
+  private atOnce = false;
 
   constructor(
     private readonly warn: (line: string) => void,
@@ -29,6 +30,11 @@ export class Interruption {
   /** Listens on `source` until the returned function is called. */
   install(source: SignalSource): () => void {
     const listener = (signal: NodeJS.Signals) => {
+      if (this.atOnce) {
+        this.warn(`dbops: ${signal} received: exiting; this command changes nothing, so there is nothing to undo.`);
+        this.exitNow(ExitCode.interrupted);
+        return;
+      }
       if (this.received) {
         this.warn(`dbops: second ${signal}: exiting now, without finishing or undoing the current step.`);
         this.exitNow(ExitCode.interrupted);
@@ -40,6 +46,17 @@ export class Interruption {
     for (const signal of stopSignals) source.on(signal, listener);
     return () => {
       for (const signal of stopSignals) source.off(signal, listener);
+    };
+  }
+
+  /**
+   * For commands that only read: until the returned function is called, the first signal exits at
+   * once, since there is no step worth finishing and nothing to undo.
+   */
+  exitAtOnce(): () => void {
+    this.atOnce = true;
+    return () => {
+      this.atOnce = false;
     };
   }
 

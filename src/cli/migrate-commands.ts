@@ -1,16 +1,11 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { acquireStackLock } from '../common/run-lock.ts';
-import { RunRecord } from '../common/run-record.ts';
 import type { Config } from '../config/config.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
 import { isPostgresUrl } from '../migrate/app-database-url.ts';
-import type { MigrateContext } from '../tasks/migrate-tasks.ts';
-import type { RollbackContext } from '../tasks/rollback-tasks.ts';
 import type { CliContext } from './cli-context.ts';
-import { confirm } from './confirm.ts';
 import { envOption } from './stack-commands.ts';
 
 interface MigrateOptions {
@@ -29,52 +24,32 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
     .option('--ready-timeout <seconds>', 'how long to wait for PostgreSQL and the api', toSeconds, 120)
     .action(async (options: MigrateOptions) => {
       const config = await cli.config(options.env);
-      await confirmProduction(cli, config, `This migrates the production api of ${config.composeProject} from SQLite to PostgreSQL.`, options.yes);
-      requireSwitchableUrl(config);
-      await withRun(cli, config, 'migrate', async (record) => {
-        const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
-        const [{ migrateTasks }, { returnToSqlite }, { runTasks }] = await Promise.all([
-          import('../tasks/migrate-tasks.ts'),
-          import('../migrate/return-to-sqlite.ts'),
-          import('./run-tasks.ts'),
-        ]);
-        const ctx: MigrateContext = { alreadyMigrated: isPostgresUrl(config.databaseUrl), apiWasRunning: false, switched: false };
-        const started = Date.now();
-        try {
-          await runTasks(
-            migrateTasks({ stack, mover: cli.mover, connect: cli.connectPostgres, safetyBackup: () => cli.safetyBackup(stack), record, now: Date.now }),
-            ctx,
-            cli.tasks,
+      const { runCommand } = await import('./run-command.ts');
+      await runCommand(cli, {
+        name: 'migrate',
+        config,
+        yes: options.yes,
+        body: async (scope) => {
+          await scope.confirmProduction(`This migrates the production api of ${config.composeProject} from SQLite to PostgreSQL.`);
+          requireSwitchableUrl(config);
+          const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
+          const [{ MigrationRun }, { migrateTasks, totalRows }] = await Promise.all([import('../migrate/migration-run.ts'), import('../tasks/migrate-tasks.ts')]);
+          const run = new MigrationRun({ stack, mover: cli.mover, connect: cli.connectPostgres, safetyBackup: () => cli.safetyBackup(stack) });
+          scope.recoverWith(run, `SQLite was not modified. Check ${config.envFile} and run \`dbops up --env ${config.environment}\`.`);
+          await scope.tasks(migrateTasks(run), {});
+          const outcome = run.outcome();
+          const rows = totalRows(outcome);
+          cli.out(
+            outcome.alreadyMigrated
+              ? `Already migrated: ${outcome.tables.length} tables, ${rows} rows equal to SQLite; nothing changed.`
+              : `Migrated ${config.environment}: ${outcome.tables.length} tables, ${rows} rows copied and verified in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
           );
-        } catch (error) {
-          const outcome = ctx.alreadyMigrated ? 'Nothing was changed.' : await returnToSqlite(stack, config, ctx);
-          record.log(`recovery: ${outcome}`);
-          record.finish('failed', { environment: config.environment, error: error instanceof Error ? error.message : String(error), outcome });
-          throw new DbopsError(`${error instanceof Error ? error.message : String(error)}\n${outcome}`, {
-            exitCode: error instanceof DbopsError ? error.exitCode : ExitCode.failure,
-            cause: error,
-          });
-        }
-        const rows = ctx.moved?.tables.reduce((sum, table) => sum + table.rows, 0) ?? 0;
-        record.finish('succeeded', {
-          environment: config.environment,
-          alreadyMigrated: ctx.alreadyMigrated,
-          durationMs: Date.now() - started,
-          apiDowntimeMs: ctx.apiDowntimeMs ?? null,
-          safetyBackup: ctx.safetyBackup ?? null,
-          tables: ctx.moved?.tables ?? [],
-          warnings: ctx.moved?.warnings ?? [],
-          transfer: ctx.moved?.report ?? null,
-          api: ctx.health ?? null,
-        });
-        cli.out(
-          ctx.alreadyMigrated
-            ? `Already migrated: ${ctx.moved?.tables.length ?? 0} tables, ${rows} rows equal to SQLite; nothing changed.`
-            : `Migrated ${config.environment}: ${ctx.moved?.tables.length ?? 0} tables, ${rows} rows copied and verified in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
-        );
-        for (const warning of ctx.moved?.warnings ?? []) cli.out(`warning: ${warning}`);
-        if (ctx.health) cli.out(`api: backend ${ctx.health.backend}, ${ctx.health.sessions} sessions${ctx.apiDowntimeMs === undefined ? '' : `; unavailable for ${(ctx.apiDowntimeMs / 1000).toFixed(1)} s`}`);
-        cli.out(`report: ${record.reportFile}`);
+          if (outcome.api) {
+            const downtime = outcome.apiDowntimeMs === null ? '' : `; unavailable for ${(outcome.apiDowntimeMs / 1000).toFixed(1)} s`;
+            cli.out(`api: backend ${outcome.api.backend}, ${outcome.api.sessions} sessions${downtime}`);
+          }
+          return outcome;
+        },
       });
     });
 
@@ -95,25 +70,25 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
           { exitCode: ExitCode.refused },
         );
       }
-      await confirmProduction(cli, config, `This points the production api of ${config.composeProject} back at SQLite.`, options.yes);
-      requireSwitchableUrl(config);
-      await withRun(cli, config, 'rollback', async (record) => {
-        const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
-        const [{ rollbackTasks }, { runTasks }] = await Promise.all([import('../tasks/rollback-tasks.ts'), import('./run-tasks.ts')]);
-        try {
-          const ctx = await runTasks<RollbackContext>(rollbackTasks(stack, cli.mover, previous, options.force), {}, cli.tasks);
-          record.finish('succeeded', { environment: config.environment, postgres: ctx.postgresCheck ?? null, api: ctx.health ?? null });
-          cli.out(`Rolled back ${config.environment}: the api serves ${ctx.health?.sessions ?? '?'} sessions from SQLite. ${ctx.postgresCheck ?? ''}`.trim());
-        } catch (error) {
-          record.finish('failed', { environment: config.environment, error: error instanceof Error ? error.message : String(error) });
-          throw error;
-        }
+      const { runCommand } = await import('./run-command.ts');
+      await runCommand(cli, {
+        name: 'rollback',
+        config,
+        yes: options.yes,
+        body: async (scope) => {
+          await scope.confirmProduction(`This points the production api of ${config.composeProject} back at SQLite.`);
+          requireSwitchableUrl(config);
+          const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
+          const [{ RollbackRun }, { rollbackTasks }] = await Promise.all([import('../migrate/rollback-run.ts'), import('../tasks/rollback-tasks.ts')]);
+          const run = new RollbackRun({ stack, mover: cli.mover }, { previousUrl: previous, force: options.force });
+          scope.recoverWith(run, `Check DATABASE_URL in ${config.envFile} and run \`dbops up --env ${config.environment}\`.`);
+          await scope.tasks(rollbackTasks(run), {});
+          const outcome = run.outcome();
+          cli.out(`Rolled back ${config.environment}: the api serves ${outcome.api?.sessions ?? '?'} sessions from SQLite. ${outcome.postgres ?? ''}`.trim());
+          return outcome;
+        },
       });
     });
-}
-
-async function confirmProduction(cli: CliContext, config: Config, question: string, yes: boolean): Promise<void> {
-  if (config.environment === 'production') await confirm(cli.confirmIo, question, yes);
 }
 
 /** The switch edits the env file, so an override elsewhere would silently win over it. */
@@ -126,18 +101,6 @@ function requireSwitchableUrl(config: Config): void {
       `is set there, which overrides ${envFileName}`,
       `dbops switches DATABASE_URL by editing ${envFileName}; remove the override so the switch takes effect.`,
     );
-  }
-}
-
-/** Holds the stack's lock and a run record around one run. */
-async function withRun(cli: CliContext, config: Config, name: string, run: (record: RunRecord) => Promise<void>): Promise<void> {
-  const lock = acquireStackLock(cli.projectDir(), config.composeProject, name);
-  try {
-    const record = new RunRecord(path.join(cli.projectDir(), 'runs'), `${name}-${config.environment}`, [config.postgres.password]);
-    record.log(`${name} ${config.environment} (project ${config.composeProject}) started`);
-    await run(record);
-  } finally {
-    lock.release();
   }
 }
 

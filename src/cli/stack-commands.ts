@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { StackUpContext } from '../tasks/stack-tasks.ts';
 import type { CliContext } from './cli-context.ts';
-import { confirm } from './confirm.ts';
 
 export const envOption = () => new Option('-e, --env <environment>', 'development (dev) or production (prod)').default('development');
 
@@ -27,11 +26,23 @@ export function registerStackCommands(program: Command, cli: CliContext): void {
     .option('-y, --yes', 'confirm without asking (production)', false)
     .action(async (options: { env: string; volumes: boolean; yes: boolean }) => {
       const config = await cli.config(options.env);
-      if (options.volumes && config.environment === 'production') {
-        await confirm(cli.confirmIo, `This deletes the production PostgreSQL volume of project ${config.composeProject}.`, options.yes);
-      }
       const [{ stackDownTasks }, { runTasks }] = await Promise.all([import('../tasks/stack-tasks.ts'), import('./run-tasks.ts')]);
-      await runTasks(stackDownTasks(await cli.stack(config), { volumes: options.volumes }), {}, cli.tasks);
+      if (!options.volumes) {
+        await runTasks(stackDownTasks(await cli.stack(config), { volumes: false }), {}, cli.tasks);
+        return;
+      }
+      // Deleting the data is a change to the stack like any other: locked, confirmed, recorded.
+      const { runCommand } = await import('./run-command.ts');
+      await runCommand(cli, {
+        name: 'down --volumes',
+        config,
+        yes: options.yes,
+        body: async (scope) => {
+          await scope.confirmProduction(`This deletes the production PostgreSQL volume of project ${config.composeProject}.`);
+          await scope.tasks(stackDownTasks(await cli.stack(config), { volumes: true }), {});
+          return { volumes: true };
+        },
+      });
     });
 
   program
@@ -40,20 +51,23 @@ export function registerStackCommands(program: Command, cli: CliContext): void {
     .addOption(envOption())
     .action(async (options: { env: string }) => {
       const config = await cli.config(options.env);
-      const [{ configKeyNames }, { composeEnvironment }, { redactUrl }] = await Promise.all([
+      const [{ configKeyNames }, { composeEnvironment }, { redactUrl }, { runReadOnly }] = await Promise.all([
         import('../config/config-keys.ts'),
-        import('../docker/compose-environment.ts'),
+        import('../stack/compose-environment.ts'),
         import('../config/redact-url.ts'),
+        import('./run-read-only.ts'),
       ]);
-      const shown: Record<string, string> = {
-        ...composeEnvironment(config),
-        DATABASE_URL: redactUrl(config.databaseUrl),
-        POSTGRES_HOST: config.postgres.host,
-        POSTGRES_PASSWORD: '(set, hidden)',
-        SQLITE_PATH: config.sqlitePath,
-        BACKUP_DIR: config.backupDir,
-      };
-      cli.out(`environment: ${config.environment} (${config.envFile})`);
-      for (const key of configKeyNames) cli.out(`${key}=${shown[key] ?? ''}    # from ${config.sources[key]}`);
+      await runReadOnly('config', cli.tasks.interruption, async () => {
+        const shown: Record<string, string> = {
+          ...composeEnvironment(config),
+          DATABASE_URL: redactUrl(config.databaseUrl),
+          POSTGRES_HOST: config.postgres.host,
+          POSTGRES_PASSWORD: '(set, hidden)',
+          SQLITE_PATH: config.sqlitePath,
+          BACKUP_DIR: config.backupDir,
+        };
+        cli.out(`environment: ${config.environment} (${config.envFile})`);
+        for (const key of configKeyNames) cli.out(`${key}=${shown[key] ?? ''}    # from ${config.sources[key]}`);
+      });
     });
 }

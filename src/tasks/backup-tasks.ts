@@ -3,7 +3,7 @@ import { applyRetention, type RetentionOutcome } from '../backup/apply-retention
 import { formatBytes, type BackupOutcome, type BackupRun, type Progress } from '../backup/backup-run.ts';
 import type { BackupStore } from '../backup/backup-store.ts';
 import type { RetentionPolicy } from '../backup/retention.ts';
-import { totalRows } from '../backup/table-rows.ts';
+import { totalRows } from '../stack/table-row-counts.ts';
 
 export interface BackupContext {
   outcome?: BackupOutcome;

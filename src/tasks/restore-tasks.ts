@@ -1,8 +1,8 @@
 import type { ListrTask } from 'listr2';
-import type { ApiHealth } from '../api/api-health.ts';
+import type { ApiHealth } from '../stack/api-health.ts';
 import { formatBytes, type BackupOutcome } from '../backup/backup-run.ts';
 import type { ArchiveCheck, CheckedFile, RestoreRun } from '../backup/restore-run.ts';
-import { totalRows } from '../backup/table-rows.ts';
+import { totalRows } from '../stack/table-row-counts.ts';
 import { seconds, throttled } from './backup-tasks.ts';
 
 export interface RestoreContext {

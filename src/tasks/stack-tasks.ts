@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ListrTask } from 'listr2';
-import type { ApiHealth } from '../api/api-health.ts';
-import type { ComposeStack } from '../docker/compose-stack.ts';
+import type { ApiHealth } from '../stack/api-health.ts';
+import type { StackControl } from '../stack/stack-control.ts';
 import { InputError } from '../errors/input-error.ts';
 
 export interface StackUpContext {
@@ -10,7 +10,7 @@ export interface StackUpContext {
 }
 
 /** `dbops up`: start PostgreSQL and the api, and wait until both answer. */
-export function stackUpTasks(stack: ComposeStack): ListrTask<StackUpContext>[] {
+export function stackUpTasks(stack: StackControl): ListrTask<StackUpContext>[] {
   const { config } = stack;
   return [
     {
@@ -37,7 +37,7 @@ export function stackUpTasks(stack: ComposeStack): ListrTask<StackUpContext>[] {
       title: 'Wait for pg_isready inside the postgres container',
       task: async (ctx, task) => {
         const { container, waitedMs } = await stack.waitForPostgres();
-        ctx.postgresPort = await stack.publishedPort('postgres', '5432/tcp');
+        ctx.postgresPort = (await stack.hostTarget()).port;
         task.title = `PostgreSQL ready in ${container.name} after ${seconds(waitedMs)} (127.0.0.1:${ctx.postgresPort})`;
       },
     },
@@ -53,7 +53,7 @@ export function stackUpTasks(stack: ComposeStack): ListrTask<StackUpContext>[] {
 }
 
 /** `dbops down`: remove the stack's containers and network, and its volume only when asked. */
-export function stackDownTasks(stack: ComposeStack, options: { volumes: boolean }): ListrTask<object>[] {
+export function stackDownTasks(stack: StackControl, options: { volumes: boolean }): ListrTask<object>[] {
   return [
     {
       title: options.volumes ? 'Remove containers, network, volume and built images' : 'Remove containers and network (data volume kept)',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareTableRows, sortTables, totalRows } from '../../../src/backup/table-rows.ts';
-import { displayName, readQualifiedName } from '../../../src/backup/sql-identifier.ts';
+import { compareTableRows, sortTables, totalRows } from '../../../src/stack/table-row-counts.ts';
+import { displayName, readQualifiedName } from '../../../src/postgres/sql-identifier.ts';
 
 const t = (schema: string, name: string, rows: number) => ({ schema, name, rows });
 

@@ -1,4 +1,4 @@
-import { displayName, type QualifiedName } from './sql-identifier.ts';
+import { displayName, type QualifiedName } from '../postgres/sql-identifier.ts';
 
 export interface TableRows extends QualifiedName {
   readonly rows: number;

@@ -1,6 +1,6 @@
 import type { RetryOptions } from '../common/retry-until.ts';
-import type { ContainerRuntime } from './container-runtime.ts';
-import { waitForContainer } from './wait-for-container.ts';
+import type { ContainerRuntime } from '../docker/container-runtime.ts';
+import { waitForContainer } from '../docker/wait-for-container.ts';
 
 export interface PostgresReadinessTarget {
   readonly containerId: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { probeApiHealth, type Fetch } from '../../../src/api/api-health.ts';
+import { probeApiHealth, type Fetch } from '../../../src/stack/api-health.ts';
 import { repoRoot } from '../../support/run-cli.ts';
 
 const answering = (status: number, body: unknown): Fetch => async () => new Response(JSON.stringify(body), { status });
@@ -47,7 +47,7 @@ describe('probeApiHealth', () => {
   // left Node with nothing to do, and it exited with code 13 in the middle of a restore.
   it('keeps the process alive while it waits, so a hanging request cannot end the program', async () => {
     const script = [
-      `const { probeApiHealth } = await import(${JSON.stringify(path.join(repoRoot, 'src/api/api-health.ts'))});`,
+      `const { probeApiHealth } = await import(${JSON.stringify(path.join(repoRoot, 'src/stack/api-health.ts'))});`,
       'const probe = await probeApiHealth(() => new Promise(() => {}), "http://api", 200);',
       'console.log(JSON.stringify(probe));',
     ].join('\n');

@@ -1,0 +1,283 @@
+import type { Config } from '../config/config.ts';
+import { previousDatabaseUrlKey } from '../config/config-keys.ts';
+import { updateEnvFile } from '../config/env-file-edit.ts';
+import { DbopsError } from '../errors/dbops-error.ts';
+import { ExitCode } from '../errors/exit-codes.ts';
+import type { ConnectPostgres, PostgresTarget } from '../postgres/postgres-connection.ts';
+import { quoteIdentifier } from '../postgres/quote-identifier.ts';
+import type { ApiHealth } from '../stack/api-health.ts';
+import type { OnLine, StackControl } from '../stack/stack-control.ts';
+import { appPostgresUrl, isPostgresUrl } from './app-database-url.ts';
+import type { DataMover, MoveProgress, MoveResult } from './data-mover.ts';
+import { MigrationStepError } from './migration-step-error.ts';
+import { summariseSource, type SourceSummary } from './source-summary.ts';
+import { inspectTarget, type TargetState } from './target-state.ts';
+
+export interface MigrationRunDeps {
+  readonly stack: StackControl;
+  readonly mover: DataMover;
+  readonly connect: ConnectPostgres;
+  /** Takes a verified backup of the current target database and returns its file. */
+  readonly safetyBackup: () => Promise<string>;
+  readonly now?: () => number;
+  /** Reads the SQLite file; replaceable so tests need no file. */
+  readonly summariseSource?: (sqlitePath: string) => SourceSummary;
+}
+
+export interface MigrationOutcome {
+  readonly alreadyMigrated: boolean;
+  readonly durationMs: number;
+  readonly apiDowntimeMs: number | null;
+  readonly safetyBackup: string | null;
+  readonly tables: MoveResult['tables'];
+  /** The transfer engine's full report. */
+  readonly transfer: unknown;
+  readonly api: ApiHealth | null;
+}
+
+interface StepText {
+  readonly title: string;
+  /** What to check when the step fails: the troubleshooting line of the guide. */
+  readonly hint: (config: Config) => string;
+}
+
+/** The steps of `dbops migrate` in order, with the title a task list starts with and the hint a failure carries. */
+export const migrationSteps = {
+  checkSource: { title: 'Check the SQLite file', hint: () => 'give the application database as SQLITE_PATH; it is opened read-only and never changed.' },
+  startPostgres: { title: 'Start PostgreSQL', hint: () => 'check `docker ps -a`, that POSTGRES_PORT is free on 127.0.0.1 and that POSTGRES_IMAGE exists.' },
+  waitForPostgres: {
+    title: 'Wait for pg_isready inside the postgres container',
+    hint: () => 'read `docker logs` of the postgres container: a full disk, a data directory of another major version, or bad settings keep it from starting.',
+  },
+  initialise: {
+    title: 'Initialise: database, role and password',
+    hint: () => 'the volume keeps the user and password it was first created with; use those, or (development only) remove the volume with `dbops down --volumes`.',
+  },
+  stopApi: { title: 'Stop the api so nothing writes to SQLite during the copy', hint: () => 'check `docker ps`; the api container must stop within its grace period.' },
+  safetyBackup: { title: 'Back up the current PostgreSQL database', hint: () => 'check free space in BACKUP_DIR and `dbops backup` on its own.' },
+  copy: {
+    title: 'Copy every table and verify every value',
+    hint: () => 'the message names the table, column and row; fix the source or choose an --invalid-text mode, then run again.',
+  },
+  verifyExisting: { title: 'Verify the existing copy', hint: () => 'the PostgreSQL data differs from SQLite: run `dbops verify` for details.' },
+  switchUrl: { title: 'Point the api at PostgreSQL', hint: (config) => `check that ${config.envFile} is writable.` },
+  restartApi: {
+    title: 'Restart the api and wait until it is healthy',
+    hint: () => 'read `docker logs` of the api container; it must reach the postgres service as POSTGRES_HOST.',
+  },
+  verifyApi: {
+    title: 'Verify through the application',
+    hint: () => 'the api does not serve what was copied: compare `/health` with the summary, then `dbops rollback`.',
+  },
+} as const satisfies Record<string, StepText>;
+
+export type MigrationStep = keyof typeof migrationSteps;
+
+/**
+ * `dbops migrate`, the guide's manual steps as one run: SQLite checked, PostgreSQL started and
+ * reached, the api stopped, a safety backup when PostgreSQL already holds data, every table copied
+ * and verified, DATABASE_URL switched, the api restarted and checked through its /health. Every
+ * step's failure names the step and its hint; recover() then puts the api back on SQLite. When the
+ * api already uses PostgreSQL, the run only verifies and changes nothing.
+ */
+export class MigrationRun {
+  readonly alreadyMigrated: boolean;
+  readonly warnings: string[] = [];
+  private readonly now: () => number;
+  private readonly started: number;
+  private source: SourceSummary | undefined;
+  private target: TargetState | undefined;
+  private postgres: PostgresTarget | undefined;
+  private apiWasRunning = false;
+  private apiStoppedAt: number | undefined;
+  private apiDowntimeMs: number | undefined;
+  private safetyArchive: string | undefined;
+  private moved: MoveResult | undefined;
+  private switched = false;
+  private health: ApiHealth | undefined;
+
+  constructor(private readonly deps: MigrationRunDeps) {
+    this.now = deps.now ?? Date.now;
+    this.started = this.now();
+    this.alreadyMigrated = isPostgresUrl(deps.stack.config.databaseUrl);
+  }
+
+  get stack(): StackControl {
+    return this.deps.stack;
+  }
+
+  private get config(): Config {
+    return this.deps.stack.config;
+  }
+
+  /** Whether a safety backup is taken: PostgreSQL already holds tables, or it is production. */
+  get needsSafetyBackup(): boolean {
+    return !this.alreadyMigrated && (this.config.environment === 'production' || (this.target?.tables ?? 0) > 0);
+  }
+
+  checkSource(): Promise<SourceSummary> {
+    return this.step('checkSource', async () => {
+      this.source = (this.deps.summariseSource ?? summariseSource)(this.config.sqlitePath);
+      return this.source;
+    });
+  }
+
+  startPostgres(onLine?: OnLine): Promise<void> {
+    return this.step('startPostgres', () => this.deps.stack.start(['postgres'], onLine));
+  }
+
+  waitForPostgres(): Promise<{ containerName: string; waitedMs: number }> {
+    return this.step('waitForPostgres', async () => {
+      const { container, waitedMs } = await this.deps.stack.waitForPostgres();
+      this.postgres = await this.deps.stack.hostTarget();
+      return { containerName: container.name, waitedMs };
+    });
+  }
+
+  /** Connects as the application's role, proving the database, role and password are right. */
+  initialise(): Promise<TargetState> {
+    return this.step('initialise', async () => {
+      this.target = await inspectTarget(this.deps.connect, this.requirePostgres());
+      return this.target;
+    });
+  }
+
+  stopApi(onLine?: OnLine): Promise<{ wasRunning: boolean }> {
+    return this.step('stopApi', async () => {
+      this.apiWasRunning = await this.deps.stack.isRunning('api');
+      if (this.apiWasRunning) await this.deps.stack.stop(['api'], onLine);
+      this.apiStoppedAt = this.now();
+      return { wasRunning: this.apiWasRunning };
+    });
+  }
+
+  safetyBackup(): Promise<string> {
+    return this.step('safetyBackup', async () => {
+      this.safetyArchive = await this.deps.safetyBackup();
+      return this.safetyArchive;
+    });
+  }
+
+  copy(onProgress: (progress: MoveProgress) => void): Promise<MoveResult> {
+    return this.step('copy', async () => {
+      const ifExists = (this.target?.tables ?? 0) > 0 ? 'truncate' : 'fail';
+      return this.keepMoved(await this.deps.mover.copy(this.config.sqlitePath, this.requirePostgres(), { ifExists, onProgress }));
+    });
+  }
+
+  /** Instead of copy when the api already uses PostgreSQL: the copy must still equal SQLite. */
+  verifyExisting(): Promise<MoveResult> {
+    return this.step('verifyExisting', async () => this.keepMoved(await this.deps.mover.verify(this.config.sqlitePath, this.requirePostgres())));
+  }
+
+  /** DATABASE_URL in the env file becomes PostgreSQL's; the SQLite URL is kept for rollback. */
+  switchUrl(): Promise<{ databaseUrl: string; envFile: string }> {
+    return this.step('switchUrl', async () => {
+      const databaseUrl = appPostgresUrl(this.config);
+      updateEnvFile(this.config.envFile, { DATABASE_URL: databaseUrl, [previousDatabaseUrlKey]: this.config.databaseUrl });
+      this.switched = true;
+      return { databaseUrl, envFile: this.config.envFile };
+    });
+  }
+
+  restartApi(onLine?: OnLine): Promise<{ baseUrl: string; downtimeMs: number | undefined }> {
+    return this.step('restartApi', async () => {
+      if (this.alreadyMigrated) await this.deps.stack.start(['api'], onLine);
+      else await this.deps.stack.restartApi(appPostgresUrl(this.config), onLine);
+      const { health, baseUrl } = await this.deps.stack.waitForApi();
+      this.health = health;
+      if (this.apiStoppedAt !== undefined && this.apiWasRunning) this.apiDowntimeMs = this.now() - this.apiStoppedAt;
+      return { baseUrl, downtimeMs: this.apiDowntimeMs };
+    });
+  }
+
+  /** The api serves PostgreSQL with SQLite's session count, and SELECT count(*) matches every copied table. */
+  verifyApi(): Promise<{ sessions: number; tables: number }> {
+    return this.step('verifyApi', async () => {
+      const health = required(this.health);
+      const expected = this.source?.sessions;
+      if (health.backend !== 'postgresql' || (expected !== undefined && health.sessions !== expected)) {
+        throw new DbopsError(`the api reports backend ${health.backend} with ${health.sessions} sessions; expected postgresql with ${expected ?? 'any number of'} sessions.`, {
+          exitCode: ExitCode.verification,
+        });
+      }
+      const moved = required(this.moved);
+      await recount(this.deps.connect, this.requirePostgres(), moved);
+      return { sessions: health.sessions, tables: moved.tables.length };
+    });
+  }
+
+  /**
+   * After a failure at any step: DATABASE_URL back to its SQLite value, and the api serving from
+   * SQLite again if it was serving before. SQLite itself is never written. Returns what it did;
+   * throws when putting the api back failed too.
+   */
+  async recover(): Promise<string> {
+    if (this.alreadyMigrated) return 'Nothing was changed.';
+    const { config } = this;
+    const switched = this.switched;
+    if (switched) {
+      updateEnvFile(config.envFile, { DATABASE_URL: config.databaseUrl, [previousDatabaseUrlKey]: undefined });
+      this.switched = false;
+    }
+    if (!this.apiWasRunning && !switched) return 'SQLite was not modified and the api was not touched.';
+    await this.deps.stack.restartApi(config.databaseUrl);
+    const { health } = await this.deps.stack.waitForApi();
+    return `SQLite was not modified; DATABASE_URL is ${config.databaseUrl} again and the api serves ${health.sessions} sessions from ${health.backend}.`;
+  }
+
+  /** What the run did, for the CLI's summary and the run record (no secrets). */
+  outcome(): MigrationOutcome {
+    return {
+      alreadyMigrated: this.alreadyMigrated,
+      durationMs: this.now() - this.started,
+      apiDowntimeMs: this.apiDowntimeMs ?? null,
+      safetyBackup: this.safetyArchive ?? null,
+      tables: this.moved?.tables ?? [],
+      transfer: this.moved?.report ?? null,
+      api: this.health ?? null,
+    };
+  }
+
+  private keepMoved(moved: MoveResult): MoveResult {
+    this.moved = moved;
+    this.warnings.push(...moved.warnings);
+    return moved;
+  }
+
+  private requirePostgres(): PostgresTarget {
+    if (!this.postgres) throw new Error('waitForPostgres must run first');
+    return this.postgres;
+  }
+
+  private async step<T>(name: MigrationStep, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const { title, hint } = migrationSteps[name];
+      throw new MigrationStepError(title, error, hint(this.config));
+    }
+  }
+}
+
+/** SELECT count(*) of every copied table, compared with what was copied. */
+async function recount(connect: ConnectPostgres, target: PostgresTarget, moved: MoveResult): Promise<void> {
+  const connection = await connect(target);
+  try {
+    for (const table of moved.tables) {
+      const name = `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.target)}`;
+      const { rows } = await connection.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${name}`);
+      const found = Number(rows[0]?.n ?? -1);
+      if (found !== table.rows) {
+        throw new DbopsError(`${name} holds ${found} rows in PostgreSQL but ${table.rows} in SQLite table ${table.table}.`, { exitCode: ExitCode.verification });
+      }
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('a previous step did not record its result');
+  return value;
+}
