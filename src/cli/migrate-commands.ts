@@ -44,6 +44,7 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
               ? `Already migrated: ${outcome.tables.length} tables, ${rows} rows equal to SQLite; nothing changed.`
               : `Migrated ${config.environment}: ${outcome.tables.length} tables, ${rows} rows copied and verified in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
           );
+          if (outcome.sourceWriters) cli.out(`sqlite: other ${outcome.sourceWriters}`);
           if (outcome.api) {
             const downtime = outcome.apiDowntimeMs === null ? '' : `; unavailable for ${(outcome.apiDowntimeMs / 1000).toFixed(1)} s`;
             cli.out(`api: backend ${outcome.api.backend}, ${outcome.api.sessions} sessions${downtime}`);

@@ -1,8 +1,15 @@
 import type { Config } from '../config/config.ts';
 import { previousDatabaseUrlKey } from '../config/config-keys.ts';
 import { updateEnvFile } from '../config/env-file-edit.ts';
+import { ContainerStateError } from '../errors/container-state-error.ts';
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
+import { SourceChangedError } from '../errors/source-changed-error.ts';
+import { TransferError } from '../errors/transfer-error.ts';
+import { VerificationError } from '../errors/verification-error.ts';
+import { serverFaultOf } from '../postgres/server-fault.ts';
+import { describeChanges, SourceGuard } from '../sqlite/source-guard.ts';
+import { diagnosePostgres } from '../stack/postgres-diagnosis.ts';
 import type { ConnectPostgres, PostgresTarget } from '../postgres/postgres-connection.ts';
 import { quoteIdentifier } from '../postgres/quote-identifier.ts';
 import type { ApiHealth } from '../stack/api-health.ts';
@@ -21,8 +28,13 @@ export interface MigrationRunDeps {
   readonly safetyBackup: () => Promise<string>;
   readonly now?: () => number;
   /** Reads the SQLite file; replaceable so tests need no file. */
-  readonly summariseSource?: (sqlitePath: string) => SourceSummary;
+  readonly summariseSource?: (sqlitePath: string, named: string) => SourceSummary;
+  /** Holds or watches the SQLite file from the api's stop to the end (default SourceGuard.open). */
+  readonly openSourceGuard?: (sqlitePath: string, named: string) => SourceWatch;
 }
+
+/** The part of SourceGuard a migration uses. */
+export type SourceWatch = Pick<SourceGuard, 'writers' | 'journalMode' | 'changes' | 'countRows' | 'close'>;
 
 export interface MigrationOutcome {
   readonly alreadyMigrated: boolean;
@@ -33,12 +45,14 @@ export interface MigrationOutcome {
   /** The transfer engine's full report. */
   readonly transfer: unknown;
   readonly api: ApiHealth | null;
+  /** How other writers of the SQLite file were kept from losing rows: held off, watched, or null (nothing copied). */
+  readonly sourceWriters: string | null;
 }
 
 interface StepText {
   readonly title: string;
-  /** What to check when the step fails: the troubleshooting line of the guide. */
-  readonly hint: (config: Config) => string;
+  /** What to check when the step fails: the troubleshooting line of the guide, for this failure. */
+  readonly hint: (config: Config, error: unknown) => string;
 }
 
 /** The steps of `dbops migrate` in order, with the title a task list starts with and the hint a failure carries. */
@@ -57,10 +71,18 @@ export const migrationSteps = {
   safetyBackup: { title: 'Back up the current PostgreSQL database', hint: () => 'check free space in BACKUP_DIR and `dbops backup` on its own.' },
   copy: {
     title: 'Copy every table and verify every value',
-    hint: () => 'the message names the table, column and row; fix the source or choose an --invalid-text mode, then run again.',
+    hint: (_config, error) =>
+      error instanceof TransferError
+        ? 'the message names the table, column and row; fix the source or choose an --invalid-text mode, then run again.'
+        : error instanceof VerificationError
+          ? 'the copy differs from SQLite: run `dbops verify` for details, then run again; report it if it repeats.'
+          : 'read the message above, fix what it names, then run again.',
   },
   verifyExisting: { title: 'Verify the existing copy', hint: () => 'the PostgreSQL data differs from SQLite: run `dbops verify` for details.' },
-  switchUrl: { title: 'Point the api at PostgreSQL', hint: (config) => `check that ${config.envFile} is writable.` },
+  switchUrl: {
+    title: 'Point the api at PostgreSQL',
+    hint: (config, error) => (error instanceof SourceChangedError ? 'find what writes to the SQLite file besides the api and stop it.' : `check that ${config.envFile} is writable.`),
+  },
   restartApi: {
     title: 'Restart the api and wait until it is healthy',
     hint: () => 'read `docker logs` of the api container; it must reach the postgres service as POSTGRES_HOST.',
@@ -95,6 +117,10 @@ export class MigrationRun {
   private moved: MoveResult | undefined;
   private switched = false;
   private health: ApiHealth | undefined;
+  private guard: SourceWatch | undefined;
+  private sourceWriters: string | undefined;
+  /** The postgres container's restarts when it was found ready: a later count above it means it restarted under a step. */
+  private restartsAtStart: number | undefined;
 
   constructor(private readonly deps: MigrationRunDeps) {
     this.now = deps.now ?? Date.now;
@@ -117,7 +143,7 @@ export class MigrationRun {
 
   checkSource(): Promise<SourceSummary> {
     return this.step('checkSource', async () => {
-      this.source = (this.deps.summariseSource ?? summariseSource)(this.config.sqlitePath);
+      this.source = (this.deps.summariseSource ?? summariseSource)(this.config.sqlitePath, this.sqliteNamed);
       return this.source;
     });
   }
@@ -129,6 +155,7 @@ export class MigrationRun {
   waitForPostgres(): Promise<{ containerName: string; waitedMs: number }> {
     return this.step('waitForPostgres', async () => {
       const { container, waitedMs } = await this.deps.stack.waitForPostgres();
+      this.restartsAtStart = container.restartCount;
       this.postgres = await this.deps.stack.hostTarget();
       return { containerName: container.name, waitedMs };
     });
@@ -142,12 +169,21 @@ export class MigrationRun {
     });
   }
 
-  stopApi(onLine?: OnLine): Promise<{ wasRunning: boolean }> {
+  /**
+   * Stops the api, then holds the SQLite file against other writers (or watches it, under WAL)
+   * until the run ends, so no row written after the copy's snapshot can be left behind.
+   */
+  stopApi(onLine?: OnLine): Promise<{ wasRunning: boolean; writers: string }> {
     return this.step('stopApi', async () => {
       this.apiWasRunning = await this.deps.stack.isRunning('api');
       if (this.apiWasRunning) await this.deps.stack.stop(['api'], onLine);
       this.apiStoppedAt = this.now();
-      return { wasRunning: this.apiWasRunning };
+      this.guard = (this.deps.openSourceGuard ?? ((file, named) => SourceGuard.open(file, named)))(this.config.sqlitePath, this.sqliteNamed);
+      this.sourceWriters =
+        this.guard.writers === 'held off'
+          ? `writers were held off (rollback journal: their commits wait, then fail, until the switch is checked)`
+          : `writers were watched (${this.guard.journalMode.toUpperCase()}: they cannot be held off; a write stops the migration before the switch)`;
+      return { wasRunning: this.apiWasRunning, writers: this.sourceWriters };
     });
   }
 
@@ -174,6 +210,7 @@ export class MigrationRun {
   switchUrl(): Promise<{ databaseUrl: string; envFile: string }> {
     return this.step('switchUrl', async () => {
       const databaseUrl = appPostgresUrl(this.config);
+      this.assertSourceUnchanged();
       updateEnvFile(this.config.envFile, { DATABASE_URL: databaseUrl, [previousDatabaseUrlKey]: this.config.databaseUrl });
       this.switched = true;
       return { databaseUrl, envFile: this.config.envFile };
@@ -202,7 +239,10 @@ export class MigrationRun {
         });
       }
       const moved = required(this.moved);
-      await recount(this.deps.connect, this.requirePostgres(), moved);
+      // SQLite counted again now, never the snapshot's figures: a row written since must show.
+      await recount(this.deps.connect, this.requirePostgres(), moved, this.sqliteRowCounts());
+      this.assertSourceUnchanged();
+      this.closeGuard();
       return { sessions: health.sessions, tables: moved.tables.length };
     });
   }
@@ -213,6 +253,7 @@ export class MigrationRun {
    * throws when putting the api back failed too.
    */
   async recover(): Promise<string> {
+    this.closeGuard();
     if (this.alreadyMigrated) return 'Nothing was changed.';
     const { config } = this;
     const switched = this.switched;
@@ -236,6 +277,54 @@ export class MigrationRun {
       tables: this.moved?.tables ?? [],
       transfer: this.moved?.report ?? null,
       api: this.health ?? null,
+      sourceWriters: this.sourceWriters ?? null,
+    };
+  }
+
+  /** Where SQLITE_PATH came from, for messages about the file. */
+  private get sqliteNamed(): string {
+    const source = this.config.sources?.SQLITE_PATH;
+    return source ? `SQLITE_PATH (from ${source})` : 'SQLITE_PATH';
+  }
+
+  /** Throws SourceChangedError when anything was committed to SQLite since the guard opened. */
+  private assertSourceUnchanged(): void {
+    const guard = this.guard;
+    if (!guard) return;
+    const changes = guard.changes();
+    if (changes.changed) throw new SourceChangedError(this.config.sqlitePath, this.sourceWriters ?? guard.writers, describeChanges(changes));
+  }
+
+  private sqliteRowCounts(): ReadonlyMap<string, number> {
+    if (this.guard) return this.guard.countRows();
+    const guard = (this.deps.openSourceGuard ?? ((file, named) => SourceGuard.open(file, named)))(this.config.sqlitePath, this.sqliteNamed);
+    try {
+      return guard.countRows();
+    } finally {
+      guard.close();
+    }
+  }
+
+  private closeGuard(): void {
+    this.guard?.close();
+    this.guard = undefined;
+  }
+
+  /**
+   * For a failure that PostgreSQL or its container caused: the error with what the engine found
+   * (killed, OOM, disk full, paused, ...) and the fix for that, instead of the step's usual hint.
+   */
+  private async diagnose(error: unknown): Promise<{ error: DbopsError; fix: string } | undefined> {
+    const fault = serverFaultOf(error);
+    if (!fault && !(error instanceof ContainerStateError)) return undefined;
+    const evidence = await this.deps.stack.postgresEvidence().catch(() => undefined);
+    if (!evidence) return undefined;
+    const restarts = evidence.restartCount !== undefined && this.restartsAtStart !== undefined ? evidence.restartCount - this.restartsAtStart : 0;
+    const diagnosis = diagnosePostgres({ ...evidence, restartsDuringStep: restarts, ...(fault ? { fault: fault.kind } : {}) });
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      error: new DbopsError(`${message}\nFound: ${diagnosis.finding}.`, { exitCode: error instanceof DbopsError ? error.exitCode : ExitCode.serverLost, cause: error }),
+      fix: diagnosis.fix,
     };
   }
 
@@ -255,21 +344,23 @@ export class MigrationRun {
       return await work();
     } catch (error) {
       const { title, hint } = migrationSteps[name];
-      throw new MigrationStepError(title, error, hint(this.config));
+      const diagnosed = await this.diagnose(error);
+      throw new MigrationStepError(title, diagnosed?.error ?? error, diagnosed?.fix ?? hint(this.config, error));
     }
   }
 }
 
-/** SELECT count(*) of every copied table, compared with what was copied. */
-async function recount(connect: ConnectPostgres, target: PostgresTarget, moved: MoveResult): Promise<void> {
+/** SELECT count(*) of every copied table, compared with SQLite's count now (or what was copied, for a table SQLite no longer has). */
+async function recount(connect: ConnectPostgres, target: PostgresTarget, moved: MoveResult, sqliteNow: ReadonlyMap<string, number>): Promise<void> {
   const connection = await connect(target);
   try {
     for (const table of moved.tables) {
       const name = `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.target)}`;
       const { rows } = await connection.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${name}`);
       const found = Number(rows[0]?.n ?? -1);
-      if (found !== table.rows) {
-        throw new DbopsError(`${name} holds ${found} rows in PostgreSQL but ${table.rows} in SQLite table ${table.table}.`, { exitCode: ExitCode.verification });
+      const expected = sqliteNow.get(table.table) ?? table.rows;
+      if (found !== expected) {
+        throw new DbopsError(`${name} holds ${found} rows in PostgreSQL but ${expected} in SQLite table ${table.table}.`, { exitCode: ExitCode.verification });
       }
     }
   } finally {

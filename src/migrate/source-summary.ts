@@ -7,8 +7,8 @@ export interface SourceSummary {
 }
 
 /** Opens the SQLite file read-only, runs quick_check, and counts what the api will be checked against. */
-export function summariseSource(sqlitePath: string): SourceSummary {
-  const db = openSourceDatabase(sqlitePath);
+export function summariseSource(sqlitePath: string, named = 'SQLITE_PATH'): SourceSummary {
+  const db = openSourceDatabase(sqlitePath, undefined, { named });
   try {
     const tables = db.get("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
     const hasSessions = db.get("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table' AND name = 'sessions'");

@@ -6,6 +6,7 @@ import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
 import type { PostgresTarget } from '../postgres/postgres-connection.ts';
 import { probeApiHealth, type Fetch, type HealthProbe } from './api-health.ts';
 import { ContainerPostgres } from './container-postgres.ts';
+import type { PostgresEvidence } from './postgres-diagnosis.ts';
 import type { ApiReady, OnLine, ServiceName, StackControl } from './stack-control.ts';
 import { waitForApi } from './wait-for-api.ts';
 import { waitForPostgres } from './wait-for-postgres.ts';
@@ -106,6 +107,30 @@ export class ComposeStack implements StackControl {
     }
     const { user, password, database } = config.postgres;
     return new ContainerPostgres(this.deps.runtime, { containerId: container.id, containerName: container.name, user, password, database });
+  }
+
+  async postgresEvidence(): Promise<Omit<PostgresEvidence, 'fault' | 'restartsDuringStep'> & { readonly restartCount?: number }> {
+    const { runtime } = this.deps;
+    const container = await this.find('postgres').catch(() => undefined);
+    if (!container) return { containerName: `${this.deps.config.composeProject} postgres`, state: 'missing', lastLogLines: [] };
+    const logs = await runtime.logs(container.id, 20).catch(() => '');
+    let volumeFreeBytes: number | undefined;
+    if (container.state === 'running') {
+      // df inside the container measures the volume PostgreSQL writes to, wherever it is mounted.
+      const df = await runtime.exec(container.id, ['sh', '-c', 'df -Pk "${PGDATA:-/var/lib/postgresql/data}" | tail -n 1'], { timeoutMs: 5000 }).catch(() => undefined);
+      const available = Number(df?.stdout.trim().split(/\s+/)[3]);
+      if (df?.exitCode === 0 && Number.isFinite(available)) volumeFreeBytes = available * 1024;
+    }
+    return {
+      containerName: container.name,
+      state: container.state,
+      lastLogLines: logs.split('\n'),
+      ...(container.exitCode === undefined ? {} : { exitCode: container.exitCode }),
+      ...(container.oomKilled === undefined ? {} : { oomKilled: container.oomKilled }),
+      ...(container.restartCount === undefined ? {} : { restartCount: container.restartCount }),
+      ...(container.memoryLimitBytes === undefined ? {} : { memoryLimitBytes: container.memoryLimitBytes }),
+      ...(volumeFreeBytes === undefined ? {} : { volumeFreeBytes }),
+    };
   }
 
   async hostTarget(): Promise<PostgresTarget & { readonly port: number }> {

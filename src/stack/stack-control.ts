@@ -3,6 +3,7 @@ import type { ContainerSummary } from '../docker/container-runtime.ts';
 import type { PostgresTarget } from '../postgres/postgres-connection.ts';
 import type { ApiHealth, HealthProbe } from './api-health.ts';
 import type { ContainerPostgres } from './container-postgres.ts';
+import type { PostgresEvidence } from './postgres-diagnosis.ts';
 
 export type ServiceName = 'postgres' | 'api';
 
@@ -41,6 +42,12 @@ export interface StackControl {
   postgres(): Promise<ContainerPostgres>;
   /** The stack's database as this machine reaches it over TCP (holds the password: never print it). */
   hostTarget(): Promise<PostgresTarget & { readonly port: number }>;
+  /**
+   * What the engine says about the postgres container now (state, exit code, OOM flag, restarts,
+   * memory limit, free space of its data directory, last log lines), for diagnosing a failed step.
+   * Never throws: what cannot be read is left out.
+   */
+  postgresEvidence(): Promise<Omit<PostgresEvidence, 'fault' | 'restartsDuringStep'> & { readonly restartCount?: number }>;
   /** Removes containers and network; with `volumes` also the data volume and the locally built images. */
   remove(options: { readonly volumes: boolean; readonly onLine?: OnLine }): Promise<void>;
 }

@@ -40,8 +40,8 @@ export function migrateTasks(run: MigrationRun): ListrTask<object>[] {
       title: migrationSteps.stopApi.title,
       enabled: firstRun,
       task: async (_ctx, task) => {
-        const { wasRunning } = await run.stopApi((line) => (task.output = line));
-        task.title = wasRunning ? 'Stopped the api: no writes to SQLite from now on' : 'The api was not running';
+        const { wasRunning, writers } = await run.stopApi((line) => (task.output = line));
+        task.title = `${wasRunning ? 'Stopped the api' : 'The api was not running'}; other SQLite ${writers}`;
       },
     },
     {

@@ -4,6 +4,7 @@ import type { Config } from '../../src/config/config.ts';
 import type { ContainerSummary } from '../../src/docker/container-runtime.ts';
 import type { ApiHealth, HealthProbe } from '../../src/stack/api-health.ts';
 import type { ContainerPostgres } from '../../src/stack/container-postgres.ts';
+import type { PostgresEvidence } from '../../src/stack/postgres-diagnosis.ts';
 import type { ApiReady, ServiceName, StackControl } from '../../src/stack/stack-control.ts';
 
 export const sqliteUrl = 'sqlite:///./data/api_sessions.db';
@@ -47,6 +48,8 @@ export class FakeStack implements StackControl {
   apiUrl: string;
   sessions: Record<ApiHealth['backend'], number> = { sqlite: 240, postgresql: 240 };
   readonly calls: string[] = [];
+  /** What postgresEvidence() reports: a running container unless a test says otherwise. */
+  evidence: Omit<PostgresEvidence, 'fault' | 'restartsDuringStep'> & { restartCount?: number } = { containerName: 'fake-postgres-1', state: 'running', lastLogLines: [], restartCount: 0 };
   private readonly failures = new Map<Method, Error>();
 
   constructor(readonly config: Config) {
@@ -79,7 +82,7 @@ export class FakeStack implements StackControl {
   }
   async waitForPostgres(): Promise<{ container: ContainerSummary; waitedMs: number }> {
     this.maybeFail('waitForPostgres');
-    return { container: { id: 'pg', name: 'fake-postgres-1', state: 'running', health: undefined, publishedPorts: { '5432/tcp': 5433 } }, waitedMs: 1200 };
+    return { container: { id: 'pg', name: 'fake-postgres-1', state: 'running', health: undefined, publishedPorts: { '5432/tcp': 5433 }, restartCount: 0 }, waitedMs: 1200 };
   }
   async waitForApi(): Promise<ApiReady> {
     this.maybeFail('waitForApi');
@@ -96,6 +99,9 @@ export class FakeStack implements StackControl {
     this.maybeFail('hostTarget');
     const { user, password, database } = this.config.postgres;
     return { host: '127.0.0.1', port: 5433, user, password, database };
+  }
+  async postgresEvidence() {
+    return this.evidence;
   }
   async remove(): Promise<void> {
     this.calls.push('remove');

@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTasks } from '../../../src/cli/run-tasks.ts';
 import type { Config } from '../../../src/config/config.ts';
 import { ExitCode } from '../../../src/errors/exit-codes.ts';
+import { TransferError } from '../../../src/errors/transfer-error.ts';
 import type { DataMover, MoveResult } from '../../../src/migrate/data-mover.ts';
-import { MigrationRun, migrationSteps } from '../../../src/migrate/migration-run.ts';
+import { MigrationRun, migrationSteps, type SourceWatch } from '../../../src/migrate/migration-run.ts';
 import { MigrationStepError } from '../../../src/migrate/migration-step-error.ts';
 import type { ConnectPostgres, PostgresConnection } from '../../../src/postgres/postgres-connection.ts';
 import { migrateTasks } from '../../../src/tasks/migrate-tasks.ts';
@@ -40,6 +41,32 @@ class FakeServer {
   };
 }
 
+/** The SQLite file as the guard sees it: a commit by another process can be made to appear at any point. */
+class FakeGuard implements SourceWatch {
+  readonly writers = 'held off' as const;
+  readonly journalMode = 'delete';
+  changed = false;
+  opened = 0;
+  closed = 0;
+  counts = new Map([
+    ['sessions', 240],
+    ['messages', 1200],
+  ]);
+  readonly open = () => {
+    this.opened += 1;
+    return this;
+  };
+  changes() {
+    return this.changed ? { changed: true, tables: [{ table: 'messages', rowsBefore: 1200, rowsNow: 1230 }] } : { changed: false, tables: [] };
+  }
+  countRows() {
+    return new Map(this.counts);
+  }
+  close() {
+    this.closed += 1;
+  }
+}
+
 class FakeMover implements DataMover {
   failure: Error | undefined;
   readonly calls: string[] = [];
@@ -63,6 +90,7 @@ describe('MigrationRun', () => {
   let mover: FakeMover;
   let backups: string[];
   let sourceProblem: Error | undefined;
+  let guard: FakeGuard;
   let run: MigrationRun;
 
   const build = (overrides: Partial<Parameters<typeof fakeConfig>[1]> = {}) => {
@@ -80,6 +108,7 @@ describe('MigrationRun', () => {
         if (sourceProblem) throw sourceProblem;
         return { tables: 2, sessions: 240 };
       },
+      openSourceGuard: guard.open,
       now: () => 1000 * backups.length,
     });
   };
@@ -92,6 +121,7 @@ describe('MigrationRun', () => {
     mover = new FakeMover();
     backups = [];
     sourceProblem = undefined;
+    guard = new FakeGuard();
     build();
   });
   afterEach(() => dir.remove());
@@ -169,6 +199,7 @@ describe('MigrationRun', () => {
         throw new Error('pg_dump failed');
       },
       summariseSource: () => ({ tables: 2, sessions: 240 }),
+      openSourceGuard: guard.open,
     });
     const error = await migrate().catch((caught: unknown) => caught);
     expect((error as MigrationStepError).step).toBe(migrationSteps.safetyBackup.title);
@@ -181,7 +212,7 @@ describe('MigrationRun', () => {
     const readOnly = fakeConfig(dir.path);
     Object.assign(readOnly, { envFile: path.join(dir.path, 'no-such-dir', '.env.development') });
     stack = new FakeStack(readOnly);
-    run = new MigrationRun({ stack, mover, connect: server.connect, safetyBackup: async () => 'x', summariseSource: () => ({ tables: 2, sessions: 240 }) });
+    run = new MigrationRun({ stack, mover, connect: server.connect, safetyBackup: async () => 'x', summariseSource: () => ({ tables: 2, sessions: 240 }), openSourceGuard: guard.open });
     const error = await migrate().catch((caught: unknown) => caught);
     expect((error as MigrationStepError).step).toBe(migrationSteps.switchUrl.title);
     expect(await run.recover()).toMatch(/the api serves 240 sessions from sqlite/);
@@ -202,5 +233,56 @@ describe('MigrationRun', () => {
     stack.failNext('restartApi', new Error('compose up failed'));
     await expect(run.recover()).rejects.toThrow(/compose up failed/);
     expect(envFileUrl(config)).toBe(sqliteUrl);
+  });
+
+  it('holds the SQLite file from the api stop to the end, and closes it after success', async () => {
+    await migrate();
+    expect(guard.opened).toBe(1);
+    expect(guard.closed).toBe(1);
+    expect(run.outcome().sourceWriters).toMatch(/^writers were held off \(rollback journal/);
+  });
+
+  it('stops before the switch when another process wrote to SQLite during the copy, naming the table', async () => {
+    mover.copy = async () => {
+      guard.changed = true;
+      return copied;
+    };
+    const error = (await migrate().catch((caught: unknown) => caught)) as MigrationStepError;
+    expect(error.step).toBe(migrationSteps.switchUrl.title);
+    expect(error.exitCode).toBe(ExitCode.verification);
+    expect(error.message).toMatch(/The SQLite file .* changed during the migration \(writers were held off[^\n]*\):\n  messages: 1200 rows at the copy, 1230 now \(\+30\)/);
+    expect(error.hint).toMatch(/find what writes to the SQLite file/);
+    expect(envFileUrl(config)).toBe(sqliteUrl);
+    expect(await run.recover()).toBe(backOnSqlite);
+    expect(guard.closed).toBe(1);
+  });
+
+  it('counts SQLite again at the end: a row that reached SQLite after the copy fails the check, and the api goes back', async () => {
+    guard.counts.set('messages', 1201);
+    const error = (await migrate().catch((caught: unknown) => caught)) as MigrationStepError;
+    expect(error.step).toBe(migrationSteps.verifyApi.title);
+    expect(error.message).toMatch(/holds 1200 rows in PostgreSQL but 1201 in SQLite table messages/);
+    expect(await run.recover()).toBe(backOnSqlite);
+    expect(envFileUrl(config)).toBe(sqliteUrl);
+  });
+
+  it('names a server that went away by what the engine saw, with the fix for that, not the source-data advice', async () => {
+    mover.failure = Object.assign(new Error('Connection terminated unexpectedly'), {});
+    stack.evidence = { containerName: 'fake-postgres-1', state: 'exited', exitCode: 137, oomKilled: false, lastLogLines: [], restartCount: 0 };
+    const error = (await migrate().catch((caught: unknown) => caught)) as MigrationStepError;
+    expect(error.step).toBe(migrationSteps.copy.title);
+    expect(error.exitCode).toBe(ExitCode.serverLost);
+    expect(error.message).toMatch(/Found: fake-postgres-1 was killed \(SIGKILL, exit code 137\) from outside dbops\./);
+    expect(error.hint).toMatch(/docker events/);
+    expect(error.hint).not.toMatch(/--invalid-text/);
+  });
+
+  it.each([
+    ['bad source data', () => new TransferError({ table: 'messages', column: 'body', rowid: '7', problem: 'invalid UTF-8' }), /--invalid-text/],
+    ['anything else', () => new Error('something unforeseen'), /read the message above/],
+  ])('gives the copy step the hint for %s', async (_name, failure, hint) => {
+    mover.failure = failure();
+    const error = (await migrate().catch((caught: unknown) => caught)) as MigrationStepError;
+    expect(error.hint).toMatch(hint);
   });
 });
