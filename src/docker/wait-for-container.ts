@@ -1,4 +1,5 @@
 import { retryUntil, type Attempt, type RetryOptions } from '../common/retry-until.ts';
+import { ContainerStateError } from '../errors/container-state-error.ts';
 import { ReadinessTimeoutError } from '../errors/readiness-timeout-error.ts';
 import type { ContainerRuntime } from './container-runtime.ts';
 
@@ -18,6 +19,8 @@ export interface ReadinessCheck<T> {
 export async function waitForContainer<T>(runtime: ContainerRuntime, check: ReadinessCheck<T>, retry: RetryOptions): Promise<{ value: T; waitedMs: number }> {
   const outcome = await retryUntil(async () => {
     const container = await runtime.inspect(check.containerId);
+    // A paused container never becomes ready by itself: say so now rather than at the timeout.
+    if (container.state === 'paused') throw new ContainerStateError(container.name, 'paused', `waiting for ${check.service} to be ready`);
     return container.state === 'running' ? check.probe() : { done: false, output: `container is ${container.state}` };
   }, retry);
   if (outcome.ok) return { value: outcome.value, waitedMs: outcome.waitedMs };

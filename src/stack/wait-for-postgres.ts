@@ -2,6 +2,8 @@ import type { RetryOptions } from '../common/retry-until.ts';
 import type { ContainerRuntime } from '../docker/container-runtime.ts';
 import { waitForContainer } from '../docker/wait-for-container.ts';
 
+const probeTimeoutMs = 10_000;
+
 export interface PostgresReadinessTarget {
   readonly containerId: string;
   readonly user: string;
@@ -21,7 +23,8 @@ export async function waitForPostgres(runtime: ContainerRuntime, target: Postgre
       service: 'postgres',
       containerId: target.containerId,
       probe: async () => {
-        const result = await runtime.exec(target.containerId, probe);
+        // pg_isready answers at once, ready or not; one that hangs means a stalled container.
+        const result = await runtime.exec(target.containerId, probe, { timeoutMs: probeTimeoutMs });
         return result.exitCode === 0 ? { done: true, value: undefined } : { done: false, output: result.stdout + result.stderr };
       },
       fix: (name) =>
