@@ -2,6 +2,7 @@ import type { RetryOptions } from '../common/retry-until.ts';
 import type { Config } from '../config/config.ts';
 import type { ComposeCli } from '../docker/compose-cli.ts';
 import type { ContainerRuntime, ContainerSummary } from '../docker/container-runtime.ts';
+import { ContainerStateError } from '../errors/container-state-error.ts';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
 import type { PostgresTarget } from '../postgres/postgres-connection.ts';
 import { probeApiHealth, type Fetch, type HealthProbe } from './api-health.ts';
@@ -102,6 +103,7 @@ export class ComposeStack implements StackControl {
   async postgres(): Promise<ContainerPostgres> {
     const { config } = this.deps;
     const container = await this.container('postgres');
+    if (container.state === 'paused') throw new ContainerStateError(container.name, 'paused', 'this command');
     if (container.state !== 'running') {
       throw new DockerUnavailableError(`The postgres container ${container.name} is ${container.state}. Start the stack first (dbops up --env ${config.environment}).`);
     }

@@ -130,4 +130,64 @@ describe.skipIf(!docker.ready)('faults during migrate and backup', () => {
       await execa('umount', [full]);
     }
   }, 120_000);
+
+  it('the postgres container paused during a backup: exit 4 within seconds, naming `docker unpause`, no partial archive', async () => {
+    const dir = path.join(stack.dir.path, 'paused-backups');
+    const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), '--project-dir', stack.projectDir, 'backup', '--env', 'development'], {
+      env: { ...stack.env, BACKUP_DIR: dir },
+      extendEnv: true,
+      reject: false,
+      stdin: 'ignore',
+    });
+    for (let tries = 0; tries < 600; tries += 1) {
+      if (Number(await psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %TO stdout%'").catch(() => '0')) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const id = (await postgres()).id;
+    await execa('docker', ['pause', id]);
+    const paused = Date.now();
+    try {
+      const result = await child;
+      expect(Date.now() - paused).toBeLessThan(30_000);
+      expect(result.exitCode, String(result.stderr)).toBe(ExitCode.docker);
+      expect(result.stderr).toMatch(/container is paused, so .* cannot go on: `docker unpause /);
+      expect(result.stderr).not.toMatch(/Start the stack first/);
+      expect(existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.partial') || name.endsWith('.dump')) : []).toEqual([]);
+    } finally {
+      await execa('docker', ['unpause', id]);
+    }
+    expect(await health()).toMatchObject({ backend: 'postgresql', sessions });
+  }, 120_000);
+
+  it('a restore under steady api traffic: completes with every row back, and the api error window is measured', async () => {
+    const dir = path.join(stack.dir.path, 'load-backups');
+    const backup = await stack.cliWith({ BACKUP_DIR: dir }, 'backup', '--env', 'development');
+    expect(backup.exitCode, backup.stderr).toBe(0);
+    const archive = /backup: (\S+\.dump)/.exec(backup.stdout)![1]!;
+    await psql("DELETE FROM messages WHERE id % 2 = 0");
+    // A bounded request loop: one GET /health every 50 ms until the restore ends (at most 5 minutes).
+    let stop = false;
+    const samples: { at: number; ok: boolean }[] = [];
+    const loop = (async () => {
+      for (const until = Date.now() + 300_000; !stop && Date.now() < until; ) {
+        const at = Date.now();
+        const ok = await fetch(`${stack.apiUrl}/health`, { signal: AbortSignal.timeout(2000) })
+          .then((response) => response.ok)
+          .catch(() => false);
+        samples.push({ at, ok });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const restore = await stack.cliWith({ BACKUP_DIR: dir }, 'restore', '--env', 'development', archive);
+    stop = true;
+    await loop;
+    expect(restore.exitCode, restore.stderr).toBe(0);
+    expect(await psql('SELECT count(*) FROM messages')).toBe(String(messages));
+    const failed = samples.filter((sample) => !sample.ok);
+    const window = failed.length === 0 ? 0 : failed.at(-1)!.at - failed[0]!.at;
+    console.log(`restore under load: ${samples.length} requests, ${failed.length} failed, error window ${(window / 1000).toFixed(1)} s`);
+    expect(samples.length).toBeGreaterThan(20);
+    expect(samples.at(-1)?.ok).toBe(true);
+    expect(await health()).toMatchObject({ backend: 'postgresql', sessions });
+  }, 300_000);
 });
