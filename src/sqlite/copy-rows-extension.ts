@@ -10,7 +10,8 @@ import { execa } from 'execa';
  * scripts/build-sqlite-extension.ts) into node_modules/.cache/dbops, under a name that carries
  * the hash of its source: an edited copy-rows.c is never served by a stale build.
  */
-const source = fileURLToPath(new URL('./copy-rows.c', import.meta.url));
+// Through src/ so that the compiled module in dist/sqlite (same depth) finds it too.
+const source = fileURLToPath(new URL('../../src/sqlite/copy-rows.c', import.meta.url));
 const cacheDirectory = fileURLToPath(new URL('../../node_modules/.cache/dbops/', import.meta.url));
 
 function builtPath(): string {
