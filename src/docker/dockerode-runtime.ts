@@ -3,6 +3,7 @@ import { PassThrough, Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { sleep } from '../common/sleep.ts';
+import type { OnCommand } from '../process/command-runner.ts';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
 import type { ContainerRuntime, ContainerSummary, ExecOptions, ExecResult, ProjectResources } from './container-runtime.ts';
 import { DockerStreamDemuxer } from './docker-stream-demuxer.ts';
@@ -13,7 +14,10 @@ const serviceLabel = 'com.docker.compose.service';
 const collectLimitBytes = 4 * 1024 * 1024;
 
 export class DockerodeRuntime implements ContainerRuntime {
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly onCommand: OnCommand = () => undefined,
+  ) {}
 
   async ping(): Promise<void> {
     try {
@@ -76,6 +80,15 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async exec(containerId: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const withStdin = options.stdin !== undefined;
+    // As the docker CLI would run it; `--env NAME` names a variable without its value (a secret, usually).
+    this.onCommand([
+      'docker', 'exec',
+      ...(withStdin ? ['--interactive'] : []),
+      ...(options.user ? ['--user', options.user] : []),
+      ...(options.env ?? []).flatMap((pair) => ['--env', pair.split('=', 1)[0] ?? '']),
+      containerId.slice(0, 12),
+      ...command,
+    ]);
     const exec = await this.docker.getContainer(containerId).exec({
       Cmd: [...command],
       AttachStdin: withStdin,
