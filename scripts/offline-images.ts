@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, type Shell } from 'zx';
+import { seconds } from '../src/common/seconds.ts';
 import { parseDeb822Sources, parseOneLineSources, pickMirror, type AptSource } from './lib/apt-sources.ts';
 
 const SUITE = 'bookworm';
@@ -124,9 +125,6 @@ export function formatFailure(error: unknown): string {
   return `offline-images: unexpected failure: ${message}. Run again with --verbose to see every command's output.`;
 }
 
-function seconds(startedAt: number): string {
-  return `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
-}
 
 function megabytes(bytes: number): string {
   return `${Math.round(bytes / 1e6)} MB`;
@@ -322,7 +320,7 @@ async function buildBase(ctx: Context, baseInputs: string): Promise<void> {
         { cause: error, details: tailLines(`${output}\n${log}`, 15) },
       );
     }
-    ctx.log(`  root filesystem ready in ${seconds(startedAt)}; trimming caches, docs and translations`);
+    ctx.log(`  root filesystem ready in ${seconds(performance.now() - startedAt)}; trimming caches, docs and translations`);
     await trimRootfs(ctx, rootfs);
     startedAt = performance.now();
     ctx.log(`importing the root filesystem as ${BASE_IMAGE}`);
@@ -339,7 +337,7 @@ async function buildBase(ctx: Context, baseInputs: string): Promise<void> {
       });
     }
     await ctx.sh`docker tag ${imageId} ${BASE_IMAGE}`;
-    ctx.log(`  imported in ${seconds(startedAt)}`);
+    ctx.log(`  imported in ${seconds(performance.now() - startedAt)}`);
   } finally {
     await removeBuildDir(ctx, work);
   }
@@ -365,7 +363,7 @@ async function buildFinal(ctx: Context, image: FinalImage): Promise<void> {
         { cause: error, details: error instanceof ProcessOutput ? tailLines(`${error.stdout}\n${error.stderr}`, 15) : undefined },
       );
     }
-    ctx.log(`  built in ${seconds(startedAt)}`);
+    ctx.log(`  built in ${seconds(performance.now() - startedAt)}`);
   } finally {
     await removeBuildDir(ctx, context);
   }
@@ -505,7 +503,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ctx.log(`${image.name} is up to date (${megabytes(existing.get(image.name)?.size ?? 0)}); reusing it`);
     }
     if (stale.length === 0) {
-      ctx.log(`nothing to build (${seconds(startedAt)}); pass --force to rebuild`);
+      ctx.log(`nothing to build (${seconds(performance.now() - startedAt)}); pass --force to rebuild`);
       return 0;
     }
     for (const image of stale) {
@@ -527,7 +525,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const name of [BASE_IMAGE, ...finals.map((f) => f.name)]) {
       ctx.log(`  ${name.padEnd(30)} ${megabytes(built.get(name)?.size ?? 0)}`);
     }
-    ctx.log(`done in ${seconds(startedAt)}`);
+    ctx.log(`done in ${seconds(performance.now() - startedAt)}`);
     return 0;
   } catch (error) {
     if (interrupted) {

@@ -16,8 +16,8 @@ import type { DataMover } from './migrate/data-mover.ts';
 import type { ConnectPostgres } from './postgres/postgres-connection.ts';
 import type { OnCommand } from './process/command-runner.ts';
 
-// The real clients are imported when a command first uses them: loading dockerode, execa, zod and
-// pg for every command cost about a second of start-up, even for `--help`.
+// The real clients are imported when a command first uses them, so that `--help` and the commands
+// that need none of them start without loading dockerode, execa, zod and pg (README, Status).
 const connectPg: ConnectPostgres = async (target) => (await import('./postgres/pg-connection.ts')).connectPg(target);
 const mover: DataMover = {
   copy: async (...args) => (await transferEngine()).copy(...args),

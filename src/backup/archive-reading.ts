@@ -8,7 +8,7 @@ import type { ContainerPostgres } from './container-postgres.ts';
 import { CopyRowCounter } from './copy-row-counter.ts';
 import { DigestingStream } from './digesting-stream.ts';
 import { displayName } from './sql-identifier.ts';
-import { sortTables, type TableRows } from './table-rows.ts';
+import { sortTables, type TableRows } from './table-row-counts.ts';
 
 export type HeaderRead = { readonly ok: true; readonly header: ArchiveHeader } | { readonly ok: false; readonly problem: string };
 

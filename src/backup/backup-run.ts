@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { formatBytes } from '../common/format-bytes.ts';
 import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { lastLines } from '../errors/last-lines.ts';
 import type { ArchiveHeader } from './archive-header.ts';
@@ -10,7 +11,7 @@ import { backupFileName } from './backup-naming.ts';
 import type { BackupStore, PartialArchive } from './backup-store.ts';
 import type { ContainerPostgres } from './container-postgres.ts';
 import { displayName } from './sql-identifier.ts';
-import { compareTableRows, type TableRows } from './table-rows.ts';
+import { compareTableRows, type TableRows } from './table-row-counts.ts';
 
 export interface BackupRunDeps {
   readonly pg: ContainerPostgres;
@@ -240,11 +241,4 @@ const noBackup = 'The backup was not kept: no file was left behind.';
 /** A database name unique to this moment, e.g. dbops_verify_20261126101502123. */
 export function scratchName(prefix: string, at: Date): string {
   return `${prefix}_${at.toISOString().replace(/\D/g, '').slice(0, 17)}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }

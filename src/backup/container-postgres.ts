@@ -1,7 +1,7 @@
 import { Readable, type Writable } from 'node:stream';
 import type { ContainerRuntime, ExecResult } from '../docker/container-runtime.ts';
 import { CommandFailedError } from '../errors/command-failed-error.ts';
-import { sortTables, type TableRows } from './table-rows.ts';
+import { sortTables, type TableRows } from './table-row-counts.ts';
 
 export interface ContainerPostgresTarget {
   readonly containerId: string;

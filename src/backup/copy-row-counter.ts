@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { readQualifiedName, type QualifiedName } from './sql-identifier.ts';
-import type { TableRows } from './table-rows.ts';
+import type { TableRows } from './table-row-counts.ts';
 
 const newline = 0x0a;
 const endOfData = Buffer.from('\\.');

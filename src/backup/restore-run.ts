@@ -1,17 +1,18 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ApiHealth } from '../api/api-health.ts';
+import { formatBytes } from '../common/format-bytes.ts';
 import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import { newestReadableArchive, type ArchiveHeader } from './archive-header.ts';
 import { lineSink, readArchiveHeader, readArchiveInFull } from './archive-reading.ts';
 import { VerificationError } from './backup-errors.ts';
 import type { BackupManifest } from './backup-manifest.ts';
-import { formatBytes, scratchName, type BackupOutcome, type Progress } from './backup-run.ts';
+import { scratchName, type BackupOutcome, type Progress } from './backup-run.ts';
 import { readManifest } from './backup-store.ts';
 import type { ContainerPostgres } from './container-postgres.ts';
 import { sha256File } from './digesting-stream.ts';
-import { compareTableRows, type TableRows } from './table-rows.ts';
+import { compareTableRows, type TableRows } from './table-row-counts.ts';
 
 /** The application in front of the database: stopped while its database is replaced. */
 export interface ApiControl {

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { acquireBackupLock } from '../backup/backup-lock.ts';
-import { formatBytes, takeBackup } from '../backup/backup-run.ts';
+import { takeBackup } from '../backup/backup-run.ts';
+import { formatBytes } from '../common/format-bytes.ts';
 import { RestoreFailedError } from '../backup/backup-errors.ts';
 import { BackupStore } from '../backup/backup-store.ts';
 import { composeApiControl } from '../backup/compose-api-control.ts';
 import { checkArchiveFile, RestoreRun } from '../backup/restore-run.ts';
 import { containerPostgres, newBackupRun } from '../backup/safety-backup.ts';
-import { totalRows } from '../backup/table-rows.ts';
+import { totalRows } from '../backup/table-row-counts.ts';
 import { acquireStackLock } from '../common/run-lock.ts';
 import type { Config } from '../config/config.ts';
 import { backupTasks, type BackupContext } from '../tasks/backup-tasks.ts';

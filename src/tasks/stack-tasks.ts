@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ListrTask } from 'listr2';
 import type { ApiHealth } from '../api/api-health.ts';
+import { seconds } from '../common/seconds.ts';
 import type { ComposeStack } from '../docker/compose-stack.ts';
 import { InputError } from '../errors/input-error.ts';
 
@@ -62,8 +63,4 @@ export function stackDownTasks(stack: ComposeStack, options: { volumes: boolean 
       },
     },
   ];
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -1,4 +1,5 @@
 import type { ListrTask } from 'listr2';
+import { seconds } from '../common/seconds.ts';
 import type { TransferOptions } from '../transfer/transfer-options.ts';
 import { TransferSession, type TransferDeps } from '../transfer/transfer-session.ts';
 
@@ -6,7 +7,6 @@ export interface TransferContext {
   session?: TransferSession;
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const lastPhase = (session: TransferSession) => session.report.phases[session.report.phases.length - 1]?.durationMs ?? 0;
 
 /** `dbops transfer`: one task per phase of the transfer session. */

@@ -7,7 +7,7 @@ import type { ArchiveHeader } from '../../../src/backup/archive-header.ts';
 import { VerificationError } from '../../../src/backup/backup-errors.ts';
 import type { BackupOutcome } from '../../../src/backup/backup-run.ts';
 import { RestoreRun, type ApiControl, type CheckedFile, type RestorePostgres } from '../../../src/backup/restore-run.ts';
-import type { TableRows } from '../../../src/backup/table-rows.ts';
+import type { TableRows } from '../../../src/backup/table-row-counts.ts';
 import type { ExecResult } from '../../../src/docker/container-runtime.ts';
 import { tempDir } from '../../support/temp-dir.ts';
 

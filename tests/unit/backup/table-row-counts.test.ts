@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareTableRows, sortTables, totalRows } from '../../../src/backup/table-rows.ts';
+import { compareTableRows, sortTables, totalRows } from '../../../src/backup/table-row-counts.ts';
 import { displayName, readQualifiedName } from '../../../src/backup/sql-identifier.ts';
 
 const t = (schema: string, name: string, rows: number) => ({ schema, name, rows });
