@@ -24,8 +24,15 @@ export const commandExamples: Readonly<Record<string, readonly string[]>> = {
   verify: ['PGPASSWORD=... dbops verify --sqlite data/api_sessions.db --postgres postgresql://app@127.0.0.1:5432/app --report verify.json'],
   migrate: ['dbops migrate --env development', 'dbops migrate --env production --yes --ready-timeout 300'],
   rollback: ['dbops rollback --env development', 'dbops rollback --env production --yes'],
-  backup: ['dbops backup --env production', 'dbops backup --env production --verify restore --keep', 'dbops backup --env development --keep-last 7 --keep-days 30'],
-  restore: ['dbops restore --env development -- backups/app-20261205T030000.000Z.dump', 'dbops restore --env production --yes -- backups/app-20261205T030000.000Z.dump'],
+  backup: [
+    'dbops backup --env production',
+    'dbops backup --env production --verify restore --keep',
+    'dbops backup --env development --keep-last 7 --keep-days 30',
+  ],
+  restore: [
+    'dbops restore --env development -- backups/app-20261205T030000.000Z.dump',
+    'dbops restore --env production --yes -- backups/app-20261205T030000.000Z.dump',
+  ],
   backups: ['dbops backups --env production', 'dbops backups --env production | grep keep'],
 };
 

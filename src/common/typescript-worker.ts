@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type * as Esbuild from 'esbuild';
 
 /** True when this module runs compiled (dist/, as bin/dbops.js starts it); false under tsx or vitest. */
 const compiled = !import.meta.url.endsWith('.ts');
@@ -22,8 +23,17 @@ export function startTypeScriptWorker(script: URL, workerData?: unknown): Worker
 function bundle(entry: string): string {
   let code = bundles.get(entry);
   if (code === undefined) {
-    const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-    const result = buildSync({ entryPoints: [entry], bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
+    const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof Esbuild;
+    const result = buildSync({
+      entryPoints: [entry],
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+    });
     const text = result.outputFiles[0]?.text ?? '';
     // An evaluated worker's require resolves from the working directory: give it this file's.
     code = `(function (require) {\n${text}\n})(require('node:module').createRequire(${JSON.stringify(fileURLToPath(import.meta.url))}));`;

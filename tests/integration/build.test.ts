@@ -44,7 +44,12 @@ describe('the built CLI (npm run build into dist/)', () => {
   });
 
   async function probed(args: readonly string[], env: Record<string, string> = {}): Promise<Probed> {
-    const result = await execa('node', ['--require', probeFile, path.join(repoRoot, 'bin/dbops.js'), ...args], { cwd: repoRoot, env, reject: false, stdin: 'ignore' });
+    const result = await execa('node', ['--require', probeFile, path.join(repoRoot, 'bin/dbops.js'), ...args], {
+      cwd: repoRoot,
+      env,
+      reject: false,
+      stdin: 'ignore',
+    });
     const line = /^PROBE (.*)$/m.exec(result.stderr)?.[1];
     expect(line, result.stderr).toBeDefined();
     return { exitCode: result.exitCode, stdout: result.stdout, ...(JSON.parse(line ?? '{}') as { loaded: string[]; started: string[] }) };
@@ -53,7 +58,11 @@ describe('the built CLI (npm run build into dist/)', () => {
   it('holds the CLI and every worker script src/ starts', () => {
     const workers = readdirSync(path.join(repoRoot, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((file) => file.endsWith('.ts'))
-      .flatMap((file) => [...readFileSync(path.join(repoRoot, 'src', file), 'utf8').matchAll(/startTypeScriptWorker\(new URL\('\.\/([^']+)\.ts'/g)].map((m) => path.join(path.dirname(file), `${m[1]}.js`)));
+      .flatMap((file) =>
+        [...readFileSync(path.join(repoRoot, 'src', file), 'utf8').matchAll(/startTypeScriptWorker\(new URL\('\.\/([^']+)\.ts'/g)].map((m) =>
+          path.join(path.dirname(file), `${m[1]}.js`),
+        ),
+      );
     expect(workers.sort()).toEqual([path.join('sqlite', 'source-reader-worker.js'), path.join('transfer', 'encode-table-worker.js')]);
     for (const file of ['cli.js', ...workers]) expect(existsSync(path.join(repoRoot, 'dist', file)), file).toBe(true);
   });
@@ -87,7 +96,9 @@ describe('the built CLI (npm run build into dist/)', () => {
     const result = await execa('node', [path.join(bare, 'bin/dbops.js'), '--help'], { reject: false, stdin: 'ignore' });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`dbops: ${path.join(bare, 'dist/cli.js')} is missing: dbops is not built. Run \`npm ci\` (or \`npm run build\`) in ${bare}/.\n`.trimEnd());
+    expect(result.stderr).toBe(
+      `dbops: ${path.join(bare, 'dist/cli.js')} is missing: dbops is not built. Run \`npm ci\` (or \`npm run build\`) in ${bare}/.\n`.trimEnd(),
+    );
   });
 
   it('esbuild and tsx are development dependencies only', () => {

@@ -2,7 +2,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from '../support/run-cli.ts';
 
-// The CLI as built into dist/ (tests/support/build-once.ts builds it). CommonJS packages appear in require.cache when loaded, even from ESM, so they show what start-up paid for.
+// The CLI as built into dist/ (tests/support/build-once.ts builds it). CommonJS packages appear in
+// require.cache when loaded, even from ESM, so they show what start-up paid for.
 const probe = `
 import { createRequire } from 'node:module';
 const { main } = await import('./dist/cli.js');
@@ -36,7 +37,19 @@ describe('start-up loads only what the command needs', () => {
     expect(loaded).not.toContain('pg');
     const help = await runCli(['transfer', '--help']);
     expect(help.exitCode).toBe(0);
-    for (const option of ['--sqlite', '--postgres', '--schema', '--identifiers', '--invalid-text', '--tables', '--exclude-tables', '--report', '--parallel', '--if-exists', '--no-verify']) {
+    for (const option of [
+      '--sqlite',
+      '--postgres',
+      '--schema',
+      '--identifiers',
+      '--invalid-text',
+      '--tables',
+      '--exclude-tables',
+      '--report',
+      '--parallel',
+      '--if-exists',
+      '--no-verify',
+    ]) {
       expect(help.stdout).toContain(option);
     }
   });

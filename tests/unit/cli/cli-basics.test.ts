@@ -34,13 +34,13 @@ describe('Examples in --help', () => {
     expect(block).toMatch(/^\nExamples:\n/);
     const lines = block.trim().split('\n').slice(1);
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(new RegExp(`^  \\$ (\\S+=\\S+ )?dbops (--\\S+ )*${name}( |$)`));
+    for (const line of lines) expect(line).toMatch(new RegExp(`^ {2}\\$ (\\S+=\\S+ )?dbops (--\\S+ )*${name}( |$)`));
   });
 
   it('dbops --help shows examples too, and every command has an entry', async () => {
     const help = await run('--help');
     expect(help.stdout).toContain('\nExamples:\n  $ dbops ');
-    const listed = [...help.stdout.matchAll(/^  ([a-z]+) (?:\[options\]|\[command\])/gm)].map((m) => m[1]).filter((name) => name !== 'help');
+    const listed = [...help.stdout.matchAll(/^ {2}([a-z]+) (?:\[options\]|\[command\])/gm)].map((m) => m[1]).filter((name) => name !== 'help');
     expect(listed.sort()).toEqual([...commands].sort());
   });
 
