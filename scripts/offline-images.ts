@@ -162,7 +162,9 @@ async function checkDocker(sh: Shell): Promise<string> {
   } catch (error) {
     throw new OfflineImagesError(
       'reaching the Docker engine',
-      'The docker client is missing or no engine answers on its socket. Install docker.io and start the engine (as root: `dockerd >/var/log/dockerd.log 2>&1 &`, then wait until `docker info` succeeds), or point DOCKER_HOST at a running engine, then run this script again.',
+      'The docker client is missing or no engine answers on its socket. Install docker.io and start the engine (as ' +
+      'root: `dockerd >/var/log/dockerd.log 2>&1 &`, then wait until `docker info` succeeds), or point DOCKER_HOST at ' +
+      'a running engine, then run this script again.',
       { cause: error, details: error instanceof ProcessOutput ? tailLines(error.stderr, 5) : undefined },
     );
   }
@@ -207,7 +209,8 @@ async function resolveMirror(options: CliOptions): Promise<{ uri: string; keyrin
   if (picked === undefined) {
     throw new OfflineImagesError(
       'finding a Debian mirror',
-      `No enabled "deb ... main" entry in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources names an http(s) or file archive to debootstrap ${SUITE} from. Add one (apt itself must be able to use it), or pass --mirror URL.`,
+      `No enabled "deb ... main" entry in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources names an http(s) ` +
+      `or file archive to debootstrap ${SUITE} from. Add one (apt itself must be able to use it), or pass --mirror URL.`,
     );
   }
   return picked;
@@ -217,7 +220,8 @@ async function preflightBase(ctx: Context): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new OfflineImagesError(
       'building the base image',
-      `${BASE_IMAGE} is missing or out of date, and building it runs debootstrap and chroot, which need root. Run this script as root (for example with sudo -E npx tsx scripts/offline-images.ts), or on a machine where the images were already built.`,
+      `${BASE_IMAGE} is missing or out of date, and building it runs debootstrap and chroot, which need root. Run ` +
+      `this script as root (for example with sudo -E npx tsx scripts/offline-images.ts), or on a machine where the images were already built.`,
     );
   }
   const found = await ctx.sh({ nothrow: true })`command -v debootstrap`;
@@ -316,7 +320,8 @@ async function buildBase(ctx: Context, baseInputs: string): Promise<void> {
       const output = error instanceof ProcessOutput ? `${error.stdout}\n${error.stderr}` : '';
       throw new OfflineImagesError(
         `debootstrap of ${SUITE} from ${mirror.uri}`,
-        'Check that the mirror answers (`apt-get update` uses it too), that there is disk space under .offline-build/, and that the archive key is installed (debian-archive-keyring); the last lines of its log are below.',
+        'Check that the mirror answers (`apt-get update` uses it too), that there is disk space under .offline-build/, ' +
+        'and that the archive key is installed (debian-archive-keyring); the last lines of its log are below.',
         { cause: error, details: tailLines(`${output}\n${log}`, 15) },
       );
     }
@@ -359,7 +364,8 @@ async function buildFinal(ctx: Context, image: FinalImage): Promise<void> {
     } catch (error) {
       throw new OfflineImagesError(
         `docker build of ${image.name}`,
-        `The build uses only the local ${BASE_IMAGE} (never a registry); see the output below, fix the Dockerfile or entrypoint, and run again (add --force if the base itself is suspect).`,
+        `The build uses only the local ${BASE_IMAGE} (never a registry); see the output below, fix the Dockerfile or ` +
+        `entrypoint, and run again (add --force if the base itself is suspect).`,
         { cause: error, details: error instanceof ProcessOutput ? tailLines(`${error.stdout}\n${error.stderr}`, 15) : undefined },
       );
     }

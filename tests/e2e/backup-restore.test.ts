@@ -171,7 +171,8 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
       );
     const before = await properties();
     expect(before).toBe(
-      '*: work_mem=7MB; search_path="$user", public, extra | reader: statement_timeout=5s / the assistant\'s data / lawfirm / 50 / {lawfirm=CTc/lawfirm,reader=c/lawfirm}',
+      '*: work_mem=7MB; search_path="$user", public, extra | reader: statement_timeout=5s / the assistant\'s data / ' +
+      'lawfirm / 50 / {lawfirm=CTc/lawfirm,reader=c/lawfirm}',
     );
     const oid = await liveOid();
     const restore = await cli('restore', '--env', 'development', firstBackup);
