@@ -2,13 +2,19 @@
 SESSIONS ?= 1000
 ENV ?= development
 
-.PHONY: help install test offline-images dev-images sample up-dev down-dev up-prod down-prod migrate-dev migrate-prod rollback-dev rollback-prod backup restore bench-backup bench
+.PHONY: help install lint format test offline-images dev-images sample up-dev down-dev up-prod down-prod migrate-dev migrate-prod rollback-dev rollback-prod backup restore bench-backup bench
 
 help:                ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 install:             ## install dependencies (also the reference api's)
 	npm ci --no-audit --no-fund
+
+lint:                ## check formatting (prettier) and lint (eslint); no line over 160 characters
+	npm run lint
+
+format:              ## rewrite the formatting (prettier) and apply eslint's fixes
+	npm run format
 
 test:                ## typecheck and run every test (end-to-end ones on the Docker engine)
 	npx tsx scripts/test.ts

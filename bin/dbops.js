@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources as they are: bundled by esbuild when they change (see
-// source-bundle.js), or through tsx where the bundle cannot be written.
-import { cliBundle } from './source-bundle.js';
+// Starts the CLI compiled into dist/ by `npm run build` (npm ci runs it).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 // A reader that goes away (dbops transfer ... | head, or the terminal of a dropped SSH session)
 // stops the output, never the work: a migration or restore cut off halfway is worse than lines
@@ -12,13 +12,12 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-let cli;
-try {
-  cli = await cliBundle();
-} catch {
-  const { register } = await import('tsx/esm/api');
-  register();
-  cli = '../src/cli.ts';
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (existsSync(cli)) {
+  const { main } = await import(cli.href);
+  process.exitCode = await main(process.argv, process.env);
+} else {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  process.stderr.write(`dbops: ${fileURLToPath(cli)} is missing: dbops is not built. Run \`npm ci\` (or \`npm run build\`) in ${root}.\n`);
+  process.exitCode = 1;
 }
-const { main } = await import(cli);
-process.exitCode = await main(process.argv, process.env);

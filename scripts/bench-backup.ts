@@ -86,7 +86,9 @@ async function main(): Promise<void> {
     await dbops('up', '--env', 'development');
     const container = (await sh`docker ps -q --filter label=com.docker.compose.project=${project} --filter label=com.docker.compose.service=postgres`).stdout.trim();
     const psql = (sql: string, database = 'lawfirm') => sh({ input: sql })`docker exec -i ${container} psql -X -q -v ON_ERROR_STOP=1 -At -U lawfirm -d ${database}`;
-    console.log(`Loading data: ${(await timed(() => psql(seedSql))).toFixed(1)} s; database ${(await psql("SELECT pg_size_pretty(pg_database_size('lawfirm'));")).stdout.trim()}`);
+    const loading = await timed(() => psql(seedSql));
+    const size = (await psql("SELECT pg_size_pretty(pg_database_size('lawfirm'));")).stdout.trim();
+    console.log(`Loading data: ${loading.toFixed(1)} s; database ${size}`);
 
     const plainFile = path.join(work, 'plain.dump');
     const results = { plainDump: [] as number[], dbopsDump: [] as number[], dbopsVerify: [] as number[], dbopsBackup: [] as number[], plainRestore: [] as number[], dbopsRestorePhase: [] as number[], dbopsRestore: [] as number[] };
@@ -102,7 +104,8 @@ async function main(): Promise<void> {
     const sizes = { plain: (await stat(plainFile)).size, dbops: (await stat(dbopsFile)).size };
     for (let run = 0; run < runs; run += 1) {
       await psql('DROP DATABASE IF EXISTS bench_plain; CREATE DATABASE bench_plain;', 'postgres');
-      results.plainRestore.push(await timed(() => sh`bash -c ${'docker exec -i "$0" pg_restore --no-owner --no-privileges --exit-on-error -U lawfirm -d bench_plain < "$1"'} ${container} ${plainFile}`));
+      const plainRestore = 'docker exec -i "$0" pg_restore --no-owner --no-privileges --exit-on-error -U lawfirm -d bench_plain < "$1"';
+      results.plainRestore.push(await timed(() => sh`bash -c ${plainRestore} ${container} ${plainFile}`));
       await psql('DROP DATABASE bench_plain;', 'postgres');
       let output = '';
       results.dbopsRestore.push(await timed(async () => (output = (await dbops('restore', '--env', 'development', '--', dbopsFile)).stdout)));
@@ -114,7 +117,10 @@ async function main(): Promise<void> {
       const range = `(${Math.min(...results[key]).toFixed(2)}-${Math.max(...results[key]).toFixed(2)})`;
       console.log(`${label.padEnd(50)} ${m[key].toFixed(2).padStart(6)} s ${range.padEnd(13)} ${note}`);
     };
-    console.log(`\nArchive size: plain ${(sizes.plain / 1048576).toFixed(1)} MiB, dbops ${(sizes.dbops / 1048576).toFixed(1)} MiB (medians of ${runs} runs below, fastest-slowest in brackets)`);
+    console.log(
+      `\nArchive size: plain ${(sizes.plain / 1048576).toFixed(1)} MiB, dbops ${(sizes.dbops / 1048576).toFixed(1)} MiB ` +
+        `(medians of ${runs} runs below, fastest-slowest in brackets)`,
+    );
     row('plain docker exec pg_dump -Fc > file', 'plainDump');
     row('dbops backup: dump phase (verification excluded)', 'dbopsDump', `ratio ${(m.dbopsDump / m.plainDump).toFixed(2)}x (target <= 1.1x)`);
     row('dbops backup: verification (read back in full)', 'dbopsVerify', `${((m.dbopsVerify / m.dbopsDump) * 100).toFixed(0)}% of the dump`);

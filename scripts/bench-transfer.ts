@@ -76,8 +76,10 @@ try {
   const url = (db: string) => server.url.replace(/\/postgres$/, `/${db}`);
   const report = path.join(work, 'dbops-report.json');
   const ddl = [
-    'CREATE TABLE sessions (id text PRIMARY KEY, user_id text NOT NULL, title text, created_at timestamp NOT NULL, updated_at timestamp NOT NULL, message_count integer NOT NULL, is_active boolean NOT NULL, metadata jsonb)',
-    "CREATE TABLE messages (id bigint PRIMARY KEY, session_id text NOT NULL, role text NOT NULL, content text NOT NULL, timestamp timestamp NOT NULL, metadata jsonb)",
+    'CREATE TABLE sessions (id text PRIMARY KEY, user_id text NOT NULL, title text, created_at timestamp NOT NULL, ' +
+    'updated_at timestamp NOT NULL, message_count integer NOT NULL, is_active boolean NOT NULL, metadata jsonb)',
+    "CREATE TABLE messages (id bigint PRIMARY KEY, session_id text NOT NULL, role text NOT NULL, content text NOT " +
+    "NULL, timestamp timestamp NOT NULL, metadata jsonb)",
   ].join('; ');
   const indexes = [
     'CREATE INDEX idx_sessions_user_id ON sessions(user_id)',
@@ -99,8 +101,10 @@ try {
     database: 'bench_psql',
     command:
       `set -eo pipefail; ${psql} -c "${ddl}"; ` +
-      `sqlite3 -csv '${database}' "SELECT id, user_id, title, created_at, updated_at, message_count, is_active, metadata FROM sessions" | ${psql} -c "COPY sessions FROM STDIN (FORMAT csv)"; ` +
-      `sqlite3 -csv '${database}' "SELECT id, session_id, role, content, timestamp, metadata FROM messages" | ${psql} -c "COPY messages FROM STDIN (FORMAT csv)"; ` +
+      `sqlite3 -csv '${database}' "SELECT id, user_id, title, created_at, updated_at, message_count, is_active, ` +
+      `metadata FROM sessions" | ${psql} -c "COPY sessions FROM STDIN (FORMAT csv)"; ` +
+      `sqlite3 -csv '${database}' "SELECT id, session_id, role, content, timestamp, metadata FROM messages" | ${psql} ` +
+      `-c "COPY messages FROM STDIN (FORMAT csv)"; ` +
       `${psql} -c "${indexes}"`,
   };
   const tools = [dbopsTool, pgloaderTool, pipelineTool];
@@ -126,8 +130,22 @@ try {
   const dbops = results.get(dbopsTool.name) as Result[];
   // Ratios within each round: the tools ran minutes apart on the same machine, not hours.
   const ratios = (name: string) => dbops.map((r, i) => r.seconds / ((results.get(name) as Result[])[i] as Result).seconds);
-  console.log(`\n${rows} rows (${sessions} sessions), one local PostgreSQL 15, ${(await quiet`nproc`).stdout.trim()} cores, ${runs} round(s): medians, fastest-slowest after them; CPU s: the whole machine's busy CPU time during the run\n`);
-  console.log(`${'tool'.padEnd(28)} ${'wall s'.padStart(8)} ${''.padEnd(11)} ${'CPU s'.padStart(6)} ${'rows/s'.padStart(10)} ${'peak MiB'.padStart(9)} ${'dbops/this'.padStart(10)} ${''.padEnd(9)}  status`);
+  const cores = (await quiet`nproc`).stdout.trim();
+  console.log(
+    `\n${rows} rows (${sessions} sessions), one local PostgreSQL 15, ${cores} cores, ${runs} round(s): medians, fastest-slowest after them; ` +
+      "CPU s: the whole machine's busy CPU time during the run\n",
+  );
+  const header = [
+    'tool'.padEnd(28),
+    'wall s'.padStart(8),
+    ''.padEnd(11),
+    'CPU s'.padStart(6),
+    'rows/s'.padStart(10),
+    'peak MiB'.padStart(9),
+    'dbops/this'.padStart(10),
+    ''.padEnd(9),
+  ];
+  console.log(`${header.join(' ')}  status`);
   for (const tool of tools) {
     const list = results.get(tool.name) as Result[];
     const seconds = list.map((r) => r.seconds);

@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { $, ProcessOutput, type Shell } from 'zx';
+import { seconds } from '../src/common/seconds.ts';
 import { parseDeb822Sources, parseOneLineSources, pickMirror, type AptSource } from './lib/apt-sources.ts';
 
 const SUITE = 'bookworm';
@@ -124,9 +125,6 @@ export function formatFailure(error: unknown): string {
   return `offline-images: unexpected failure: ${message}. Run again with --verbose to see every command's output.`;
 }
 
-function seconds(startedAt: number): string {
-  return `${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
-}
 
 function megabytes(bytes: number): string {
   return `${Math.round(bytes / 1e6)} MB`;
@@ -164,7 +162,9 @@ async function checkDocker(sh: Shell): Promise<string> {
   } catch (error) {
     throw new OfflineImagesError(
       'reaching the Docker engine',
-      'The docker client is missing or no engine answers on its socket. Install docker.io and start the engine (as root: `dockerd >/var/log/dockerd.log 2>&1 &`, then wait until `docker info` succeeds), or point DOCKER_HOST at a running engine, then run this script again.',
+      'The docker client is missing or no engine answers on its socket. Install docker.io and start the engine (as ' +
+      'root: `dockerd >/var/log/dockerd.log 2>&1 &`, then wait until `docker info` succeeds), or point DOCKER_HOST at ' +
+      'a running engine, then run this script again.',
       { cause: error, details: error instanceof ProcessOutput ? tailLines(error.stderr, 5) : undefined },
     );
   }
@@ -209,7 +209,8 @@ async function resolveMirror(options: CliOptions): Promise<{ uri: string; keyrin
   if (picked === undefined) {
     throw new OfflineImagesError(
       'finding a Debian mirror',
-      `No enabled "deb ... main" entry in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources names an http(s) or file archive to debootstrap ${SUITE} from. Add one (apt itself must be able to use it), or pass --mirror URL.`,
+      `No enabled "deb ... main" entry in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources names an http(s) ` +
+      `or file archive to debootstrap ${SUITE} from. Add one (apt itself must be able to use it), or pass --mirror URL.`,
     );
   }
   return picked;
@@ -219,7 +220,8 @@ async function preflightBase(ctx: Context): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new OfflineImagesError(
       'building the base image',
-      `${BASE_IMAGE} is missing or out of date, and building it runs debootstrap and chroot, which need root. Run this script as root (for example with sudo -E npx tsx scripts/offline-images.ts), or on a machine where the images were already built.`,
+      `${BASE_IMAGE} is missing or out of date, and building it runs debootstrap and chroot, which need root. Run ` +
+      `this script as root (for example with sudo -E npx tsx scripts/offline-images.ts), or on a machine where the images were already built.`,
     );
   }
   const found = await ctx.sh({ nothrow: true })`command -v debootstrap`;
@@ -318,11 +320,12 @@ async function buildBase(ctx: Context, baseInputs: string): Promise<void> {
       const output = error instanceof ProcessOutput ? `${error.stdout}\n${error.stderr}` : '';
       throw new OfflineImagesError(
         `debootstrap of ${SUITE} from ${mirror.uri}`,
-        'Check that the mirror answers (`apt-get update` uses it too), that there is disk space under .offline-build/, and that the archive key is installed (debian-archive-keyring); the last lines of its log are below.',
+        'Check that the mirror answers (`apt-get update` uses it too), that there is disk space under .offline-build/, ' +
+        'and that the archive key is installed (debian-archive-keyring); the last lines of its log are below.',
         { cause: error, details: tailLines(`${output}\n${log}`, 15) },
       );
     }
-    ctx.log(`  root filesystem ready in ${seconds(startedAt)}; trimming caches, docs and translations`);
+    ctx.log(`  root filesystem ready in ${seconds(performance.now() - startedAt)}; trimming caches, docs and translations`);
     await trimRootfs(ctx, rootfs);
     startedAt = performance.now();
     ctx.log(`importing the root filesystem as ${BASE_IMAGE}`);
@@ -339,7 +342,7 @@ async function buildBase(ctx: Context, baseInputs: string): Promise<void> {
       });
     }
     await ctx.sh`docker tag ${imageId} ${BASE_IMAGE}`;
-    ctx.log(`  imported in ${seconds(startedAt)}`);
+    ctx.log(`  imported in ${seconds(performance.now() - startedAt)}`);
   } finally {
     await removeBuildDir(ctx, work);
   }
@@ -361,11 +364,12 @@ async function buildFinal(ctx: Context, image: FinalImage): Promise<void> {
     } catch (error) {
       throw new OfflineImagesError(
         `docker build of ${image.name}`,
-        `The build uses only the local ${BASE_IMAGE} (never a registry); see the output below, fix the Dockerfile or entrypoint, and run again (add --force if the base itself is suspect).`,
+        `The build uses only the local ${BASE_IMAGE} (never a registry); see the output below, fix the Dockerfile or ` +
+        `entrypoint, and run again (add --force if the base itself is suspect).`,
         { cause: error, details: error instanceof ProcessOutput ? tailLines(`${error.stdout}\n${error.stderr}`, 15) : undefined },
       );
     }
-    ctx.log(`  built in ${seconds(startedAt)}`);
+    ctx.log(`  built in ${seconds(performance.now() - startedAt)}`);
   } finally {
     await removeBuildDir(ctx, context);
   }
@@ -505,7 +509,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ctx.log(`${image.name} is up to date (${megabytes(existing.get(image.name)?.size ?? 0)}); reusing it`);
     }
     if (stale.length === 0) {
-      ctx.log(`nothing to build (${seconds(startedAt)}); pass --force to rebuild`);
+      ctx.log(`nothing to build (${seconds(performance.now() - startedAt)}); pass --force to rebuild`);
       return 0;
     }
     for (const image of stale) {
@@ -527,7 +531,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const name of [BASE_IMAGE, ...finals.map((f) => f.name)]) {
       ctx.log(`  ${name.padEnd(30)} ${megabytes(built.get(name)?.size ?? 0)}`);
     }
-    ctx.log(`done in ${seconds(startedAt)}`);
+    ctx.log(`done in ${seconds(performance.now() - startedAt)}`);
     return 0;
   } catch (error) {
     if (interrupted) {

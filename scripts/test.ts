@@ -1,5 +1,5 @@
 /**
- * `make test`: typecheck, then every test. When a Docker engine answers and no images were chosen,
+ * `make test`: typecheck, build dist/, then every test. When a Docker engine answers and no images were chosen,
  * the offline stand-in images are built (or reused) and selected, so end-to-end tests never pull.
  * With CI set, an engine that does not answer is a failure, not a reason to skip.
  *
@@ -20,6 +20,10 @@ async function main(args: readonly string[]): Promise<number> {
     const typecheck = await run`npx tsc --noEmit -p ${project}`;
     if (typecheck.exitCode !== 0) return typecheck.exitCode ?? 1;
   }
+
+  // The integration and end-to-end tests run the CLI from dist/, as users do.
+  const built = await run`npx tsx scripts/build.ts`;
+  if (built.exitCode !== 0) return built.exitCode ?? 1;
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   const engine = await $({ quiet: true, nothrow: true })`docker info --format {{.ServerVersion}}`;

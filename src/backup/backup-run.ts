@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { InputError } from '../errors/input-error.ts';
+import { formatBytes } from '../common/format-bytes.ts';
 import { CommandFailedError } from '../errors/command-failed-error.ts';
 import { lastLines } from '../errors/last-lines.ts';
 import type { ArchiveHeader } from './archive-header.ts';
@@ -279,11 +280,4 @@ export function archiveWriteError(error: unknown, partialPath: string, bytes: nu
       'No backup was made and the partial file was deleted. Free space there, or set BACKUP_DIR to a larger disk, then run again.',
     error,
   );
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }

@@ -1,8 +1,11 @@
 import path from 'node:path';
-import { formatBytes, takeBackup } from '../backup/backup-run.ts';
+import { takeBackup } from '../backup/backup-run.ts';
+import { acquireBackupLock } from '../backup/backup-lock.ts';
+import { formatBytes } from '../common/format-bytes.ts';
 import { BackupStore } from '../backup/backup-store.ts';
 import { checkArchiveFile, RestoreRun } from '../backup/restore-run.ts';
 import { newBackupRun } from '../backup/safety-backup.ts';
+import { acquireStackLock } from '../common/run-lock.ts';
 import type { Config } from '../config/config.ts';
 import { stackApiControl } from '../stack/api-control.ts';
 import { totalRows } from '../stack/table-row-counts.ts';

@@ -1,4 +1,4 @@
-import { Listr, type ListrRendererValue, type ListrTask } from 'listr2';
+import { Listr, ListrLogger, ProcessOutput, type ListrRendererValue, type ListrTask } from 'listr2';
 import type { Interruption } from './interruption.ts';
 
 /** Hears every step of a pipeline: the run record's log, and which step a failure happened in. */
@@ -10,8 +10,13 @@ export interface StepJournal {
 }
 
 export interface TaskRunOptions {
-  /** 'silent' in tests; otherwise the live renderer on a terminal and plain lines elsewhere. */
-  readonly renderer: 'default' | 'silent';
+  /**
+   * 'silent' in tests and with --quiet; 'simple' (a line per event) with --verbose, so the
+   * commands it echoes fall between them; 'default': the live renderer on a terminal, lines elsewhere.
+   */
+  readonly renderer: 'default' | 'simple' | 'silent';
+  /** Where progress goes (stderr unless told): stdout carries only a command's results. */
+  readonly output?: NodeJS.WriteStream;
   /** Checked before every step, so Ctrl-C stops between steps and the command's recovery runs. */
   readonly interruption?: Interruption;
   readonly journal?: StepJournal;
@@ -43,6 +48,8 @@ export async function runTasks<Ctx extends object>(tasks: ListrTask<Ctx>[], cont
           };
         })
       : tasks;
+  const output = options.output ?? process.stderr;
+  const logger = new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(output, output) });
   const list = new Listr<Ctx, ListrRendererValue, ListrRendererValue>(guarded, {
     ctx: context,
     exitOnError: true,
@@ -50,8 +57,10 @@ export async function runTasks<Ctx extends object>(tasks: ListrTask<Ctx>[], cont
     registerSignalListeners: false,
     renderer: options.renderer,
     fallbackRenderer: 'simple',
-    rendererOptions: { collapseSubtasks: false, showErrorMessage: false },
-    fallbackRendererOptions: { timestamp: undefined },
+    // listr2 looks at stdout alone; the live renderer needs a terminal where it draws.
+    fallbackRendererCondition: options.renderer === 'default' && output.isTTY !== true,
+    rendererOptions: { collapseSubtasks: false, showErrorMessage: false, logger },
+    fallbackRendererOptions: { timestamp: undefined, logger },
   });
   return list.run();
 }

@@ -6,6 +6,7 @@ import { withDeadline } from '../common/deadline.ts';
 import { sleep } from '../common/sleep.ts';
 import { ContainerStateError } from '../errors/container-state-error.ts';
 import { DbopsError } from '../errors/dbops-error.ts';
+import type { OnCommand } from '../process/command-runner.ts';
 import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
 import type { ContainerRuntime, ContainerSummary, ExecOptions, ExecResult, ProjectResources } from './container-runtime.ts';
@@ -21,7 +22,10 @@ const engineCallMs = 30_000;
 const execWatchMs = 2_000;
 
 export class DockerodeRuntime implements ContainerRuntime {
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly onCommand: OnCommand = () => undefined,
+  ) {}
 
   async ping(): Promise<void> {
     try {
@@ -88,6 +92,15 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async exec(containerId: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const withStdin = options.stdin !== undefined;
+    // As the docker CLI would run it; `--env NAME` names a variable without its value (a secret, usually).
+    this.onCommand([
+      'docker', 'exec',
+      ...(withStdin ? ['--interactive'] : []),
+      ...(options.user ? ['--user', options.user] : []),
+      ...(options.env ?? []).flatMap((pair) => ['--env', pair.split('=', 1)[0] ?? '']),
+      containerId.slice(0, 12),
+      ...command,
+    ]);
     const exec = await this.call(`exec ${command[0]}`, this.docker.getContainer(containerId).exec({
       Cmd: [...command],
       AttachStdin: withStdin,

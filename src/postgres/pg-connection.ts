@@ -12,7 +12,9 @@ import { asServerFault, PostgresServerError } from './server-fault.ts';
  * Session settings every dbops connection runs with, so COPY text means and prints the same thing
  * on every server: ISO dates, UTC, hex bytea, shortest exact floats.
  */
-const sessionSettings = "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'; SET extra_float_digits = 1; SET IntervalStyle = 'postgres'; SET client_encoding = 'UTF8'; SET standard_conforming_strings = on";
+const sessionSettings =
+  "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET bytea_output = 'hex'; SET extra_float_digits = 1; " +
+  "SET IntervalStyle = 'postgres'; SET client_encoding = 'UTF8'; SET standard_conforming_strings = on";
 
 /** Opens one connection with the `pg` driver. The password goes only to the driver, never into a message. */
 export async function connectPg(target: PostgresTarget): Promise<PostgresConnection> {

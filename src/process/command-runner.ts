@@ -22,3 +22,9 @@ export interface RunResult {
 export interface CommandRunner {
   run(file: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
 }
+
+/**
+ * Told of every program just before it starts, as its argument vector (the environment, where
+ * secrets travel, is never part of it). `--verbose` echoes these; the composition root injects it.
+ */
+export type OnCommand = (argv: readonly string[]) => void;

@@ -1,9 +1,12 @@
 import { execa } from 'execa';
-import type { CommandRunner, RunOptions, RunResult } from './command-runner.ts';
+import type { CommandRunner, OnCommand, RunOptions, RunResult } from './command-runner.ts';
 
 /** The real CommandRunner: execa with no shell, so arguments are never interpreted. */
 export class ExecaCommandRunner implements CommandRunner {
+  constructor(private readonly onCommand: OnCommand = () => undefined) {}
+
   async run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    this.onCommand([file, ...args]);
     const started = Date.now();
     const child = execa(file, args, {
       env: options.env,

@@ -12,7 +12,8 @@ import { execa } from 'execa';
  * an edited file is never served by a stale build.
  */
 export const copyRowsSources: readonly string[] = Object.freeze(['copy-rows.c', 'copy-rows-jsonb.c', 'copy-text.h']);
-const sources = copyRowsSources.map((name) => fileURLToPath(new URL(`./${name}`, import.meta.url)));
+// Through src/ so that the compiled module in dist/sqlite (same depth) finds them too.
+const sources = copyRowsSources.map((name) => fileURLToPath(new URL(`../../src/sqlite/${name}`, import.meta.url)));
 const compiled = sources.filter((file) => file.endsWith('.c'));
 const cacheDirectory = fileURLToPath(new URL('../../node_modules/.cache/dbops/', import.meta.url));
 

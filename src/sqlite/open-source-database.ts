@@ -94,7 +94,8 @@ export function sourceError(path: string, error: unknown): unknown {
   if (code.startsWith('SQLITE_CORRUPT')) return new InputError(`The SQLite file ${path} is corrupt (${message}). Nothing was copied. Restore it from a backup, or recover it with sqlite3's .recover.`, error);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new DbopsError(
-      `The SQLite file ${path} is locked by another process (${message}), and stayed locked for 10 s. Stop the application (or wait for its write to finish) and run again.`,
+      `The SQLite file ${path} is locked by another process (${message}), and stayed locked for 10 s. Stop the ` +
+        `application (or wait for its write to finish) and run again.`,
       // Not ExitCode.locked: that one means another dbops run holds the stack.
       { exitCode: ExitCode.input, cause: error },
     );

@@ -1,6 +1,8 @@
 import type { ListrTask } from 'listr2';
 import { applyRetention, type RetentionOutcome } from '../backup/apply-retention.ts';
-import { formatBytes, type BackupOutcome, type BackupRun, type Progress } from '../backup/backup-run.ts';
+import type { BackupOutcome, BackupRun, Progress } from '../backup/backup-run.ts';
+import { formatBytes } from '../common/format-bytes.ts';
+import { seconds } from '../common/seconds.ts';
 import type { BackupStore } from '../backup/backup-store.ts';
 import type { RetentionPolicy } from '../backup/retention.ts';
 import { totalRows } from '../stack/table-row-counts.ts';
@@ -77,8 +79,4 @@ export function throttled(report: Progress, ms = 250): Progress {
     last = now;
     report(text);
   };
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

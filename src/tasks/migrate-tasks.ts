@@ -1,7 +1,7 @@
 import type { ListrTask } from 'listr2';
 import type { MoveResult } from '../migrate/data-mover.ts';
 import { migrationSteps, type MigrationRun } from '../migrate/migration-run.ts';
-import { seconds } from './backup-tasks.ts';
+import { seconds } from '../common/seconds.ts';
 
 /** `dbops migrate`: one task per MigrationRun step; on failure the caller runs MigrationRun.recover(). */
 export function migrateTasks(run: MigrationRun): ListrTask<object>[] {

@@ -1,9 +1,11 @@
 import type { ListrTask } from 'listr2';
 import type { ApiHealth } from '../stack/api-health.ts';
-import { formatBytes, type BackupOutcome } from '../backup/backup-run.ts';
+import type { BackupOutcome } from '../backup/backup-run.ts';
 import type { ArchiveCheck, CheckedFile, RestoreRun } from '../backup/restore-run.ts';
 import { totalRows } from '../stack/table-row-counts.ts';
-import { seconds, throttled } from './backup-tasks.ts';
+import { throttled } from './backup-tasks.ts';
+import { formatBytes } from '../common/format-bytes.ts';
+import { seconds } from '../common/seconds.ts';
 
 export interface RestoreContext {
   check?: ArchiveCheck;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ListrTask } from 'listr2';
 import type { ApiHealth } from '../stack/api-health.ts';
 import type { StackControl } from '../stack/stack-control.ts';
+import { seconds } from '../common/seconds.ts';
 import { InputError } from '../errors/input-error.ts';
 
 export interface StackUpContext {
@@ -62,8 +63,4 @@ export function stackDownTasks(stack: StackControl, options: { volumes: boolean 
       },
     },
   ];
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

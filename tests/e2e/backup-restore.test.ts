@@ -124,10 +124,11 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
   it('restores a database that is gone: no safety backup to take, the api serves the archive again', async () => {
     await psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'lawfirm'; DROP DATABASE lawfirm;", 'postgres');
     expect(await databases()).not.toContain('lawfirm');
-    const restore = await cli('restore', '--env', 'development', firstBackup);
-    expect(restore.stderr).toBe('');
-    expect(restore.stdout).toMatch(/No safety backup: database lawfirm does not exist/);
-    expect(restore.stdout).toMatch(/Swapped in \(there was no previous database\)/);
+    // Progress goes to stderr; nothing else may (no warning, no error).
+    const restore = await stack.cliWithProgress(env, 'restore', '--env', 'development', firstBackup);
+    expect(restore.stderr).not.toMatch(/^(dbops: |warning)/m);
+    expect(restore.stderr).toMatch(/No safety backup: database lawfirm does not exist/);
+    expect(restore.stderr).toMatch(/Swapped in \(there was no previous database\)/);
     expect(restore.exitCode).toBe(0);
     expect(await counts()).toEqual({ sessions: 400, messages: 4000 });
     expect(await health()).toEqual({ status: 'ok', backend: 'postgresql', sessions: 400 });
@@ -170,7 +171,8 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
       );
     const before = await properties();
     expect(before).toBe(
-      '*: work_mem=7MB; search_path="$user", public, extra | reader: statement_timeout=5s / the assistant\'s data / lawfirm / 50 / {lawfirm=CTc/lawfirm,reader=c/lawfirm}',
+      '*: work_mem=7MB; search_path="$user", public, extra | reader: statement_timeout=5s / the assistant\'s data / ' +
+      'lawfirm / 50 / {lawfirm=CTc/lawfirm,reader=c/lawfirm}',
     );
     const oid = await liveOid();
     const restore = await cli('restore', '--env', 'development', firstBackup);

@@ -60,7 +60,8 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
       stdin: 'ignore',
     });
     let sent = false;
-    child.stdout?.on('data', (chunk: Buffer) => {
+    // Progress goes to stderr.
+    child.stderr?.on('data', (chunk: Buffer) => {
       if (!sent && chunk.toString().includes('Stop the api')) {
         sent = true;
         child.kill(signal);

@@ -31,7 +31,8 @@ describe.skipIf(datasetsDir === undefined)('every public dataset round-trips and
     expect(report.tables.every((t) => t.verified?.ok && t.rows === t.sourceRows)).toBe(true);
     expect(JSON.stringify(report)).not.toContain(':dbops@');
 
-    const cli = await runCliOn(url, ['verify', '--sqlite', file]);
+    // --quiet: stderr then holds only warnings and errors.
+    const cli = await runCliOn(url, ['--quiet', 'verify', '--sqlite', file]);
     expect(cli.stderr).toBe('');
     expect(cli.exitCode).toBe(0);
     expect(cli.stdout).toMatch(/equal \(count \+ digest\)/);

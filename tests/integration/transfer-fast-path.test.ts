@@ -41,7 +41,10 @@ describe('transfer through SQLite-built COPY batches', () => {
         );
       }
     });
-    db.exec(`PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; INSERT INTO notes (doc, tag) VALUES ('doc-00001', 'ok'), ('doc-00002', 'too long'), ('missing', 'x');`);
+    db.exec(
+      'PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; ' +
+        "INSERT INTO notes (doc, tag) VALUES ('doc-00001', 'ok'), ('doc-00002', 'too long'), ('missing', 'x');",
+    );
     db.close();
   });
 

@@ -17,7 +17,8 @@ describe('a transfer killed with SIGKILL mid-load', () => {
     // The CLI as a user runs it, killed without any chance to clean up as soon as rows are flowing.
     const child = spawnCliOn(url, ['transfer', '--sqlite', sqlite]);
     let loading = false;
-    child.stdout?.on('data', (chunk: Buffer) => {
+    // Progress goes to stderr.
+    child.stderr?.on('data', (chunk: Buffer) => {
       if (!loading && chunk.toString().includes('Copy rows')) {
         loading = true;
         setTimeout(() => child.kill('SIGKILL'), 300);
@@ -29,7 +30,8 @@ describe('a transfer killed with SIGKILL mid-load', () => {
     const messagesBefore = loaded[0]?.n === '1' ? Number((await query<{ n: string }>(url, 'SELECT count(*)::text AS n FROM messages'))[0]?.n) : 0;
     expect(messagesBefore, 'the transfer must be killed before messages were complete').toBeLessThan(240_000);
 
-    const resumed = await runCliOn(url, ['transfer', '--sqlite', sqlite, '--if-exists', 'resume']);
+    // --quiet: stderr then holds only warnings and errors.
+    const resumed = await runCliOn(url, ['--quiet', 'transfer', '--sqlite', sqlite, '--if-exists', 'resume']);
     expect(resumed.stderr).toBe('');
     expect(resumed.exitCode).toBe(0);
     expect(resumed.stdout).toMatch(/messages\s+240000 .*equal \(count \+ digest\)/);

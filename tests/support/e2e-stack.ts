@@ -64,8 +64,14 @@ export async function e2eStack(images: { postgres: string; node: string }) {
     POSTGRES_IMAGE: images.postgres,
     NODE_IMAGE: images.node,
   };
-  /** Runs the CLI with the stack's overrides plus `overrides`, as an operator would type it. */
+  /**
+   * Runs the CLI with the stack's overrides plus `overrides`, as an operator would type it in a
+   * script: --quiet, so stderr holds only warnings and errors (progress goes to stderr too).
+   */
   const cliWith = (overrides: Readonly<Record<string, string>>, ...args: string[]) =>
+    runCli(['--project-dir', projectDir, '--quiet', ...args], { ...env, ...overrides });
+  /** The same with its progress, which goes to stderr. */
+  const cliWithProgress = (overrides: Readonly<Record<string, string>>, ...args: string[]) =>
     runCli(['--project-dir', projectDir, ...args], { ...env, ...overrides });
   return {
     project,
@@ -75,6 +81,7 @@ export async function e2eStack(images: { postgres: string; node: string }) {
     apiUrl: `http://127.0.0.1:${apiPort}`,
     cli: (...args: string[]) => cliWith({}, ...args),
     cliWith,
+    cliWithProgress,
     /** Removes everything the stack created, even after a failed test; returns what is left. */
     async destroy(runtime: DockerodeRuntime, overrides: Readonly<Record<string, string>> = {}) {
       for (const environment of ['development', 'production']) {

@@ -68,3 +68,29 @@ describe('runTasks with an Interruption', () => {
     expect(ctx.n).toBe(2);
   });
 });
+
+describe('runTasks output', () => {
+  it('draws progress on the stream it is given (stderr in the CLI), never on stdout', async () => {
+    const written: string[] = [];
+    const output = { isTTY: false, write: (chunk: string | Uint8Array) => written.push(String(chunk)) > 0 } as unknown as NodeJS.WriteStream;
+    const original = process.stdout.write.bind(process.stdout);
+    const onStdout: string[] = [];
+    process.stdout.write = ((chunk: string | Uint8Array) => onStdout.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      await runTasks([{ title: 'Copy rows', task: (_ctx, task) => void (task.title = 'Copied 3 rows') }], {}, { renderer: 'default', output });
+    } finally {
+      process.stdout.write = original;
+    }
+    expect(written.join('')).toContain('Copied 3 rows');
+    expect(onStdout.join('')).toBe('');
+  });
+});
+
+describe('runTasks silent', () => {
+  it('writes nothing, even where the live renderer would fall back to lines', async () => {
+    const written: string[] = [];
+    const output = { isTTY: false, write: (chunk: string | Uint8Array) => written.push(String(chunk)) > 0 } as unknown as NodeJS.WriteStream;
+    await runTasks([{ title: 'Copy rows', task: () => undefined }], {}, { renderer: 'silent', output });
+    expect(written).toEqual([]);
+  });
+});

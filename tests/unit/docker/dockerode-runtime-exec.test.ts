@@ -96,3 +96,16 @@ describe('DockerodeRuntime.exec with stdin', () => {
     expect(seen.created).toMatchObject({ AttachStdin: false });
   });
 });
+
+describe('DockerodeRuntime.exec tells onCommand what it runs', () => {
+  it('as the docker CLI would run it, naming the variables it sets without their values', async () => {
+    const { docker } = fakeDocker({ exitCode: 0, answerAtStart: true });
+    const echoed: (readonly string[])[] = [];
+    await new DockerodeRuntime(docker, (argv) => echoed.push(argv)).exec('0123456789abcdef', ['pg_dump', '-Fc', '-U', 'app'], {
+      user: 'postgres',
+      env: ['PGPASSWORD=hunter2', 'PGAPPNAME=dbops'],
+    });
+    expect(echoed).toEqual([['docker', 'exec', '--user', 'postgres', '--env', 'PGPASSWORD', '--env', 'PGAPPNAME', '0123456789ab', 'pg_dump', '-Fc', '-U', 'app']]);
+    expect(JSON.stringify(echoed)).not.toContain('hunter2');
+  });
+});

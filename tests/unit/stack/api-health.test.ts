@@ -5,7 +5,6 @@ import { probeApiHealth, type Fetch } from '../../../src/stack/api-health.ts';
 import { repoRoot } from '../../support/run-cli.ts';
 
 const answering = (status: number, body: unknown): Fetch => async () => new Response(JSON.stringify(body), { status });
-const neverSettling: Fetch = () => new Promise(() => undefined);
 
 describe('probeApiHealth', () => {
   it('returns the health the api reports', async () => {
