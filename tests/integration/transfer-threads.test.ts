@@ -62,7 +62,7 @@ describe('the worker threads can be turned off, and the tables come out the same
   it('the CLI takes the switches, and its report says where each table was encoded', async () => {
     const url = await freshDatabase(local.server, 'cli_threads');
     const reportFile = path.join(local.dir, 'cli-report.json');
-    const cli = await runCliOn(url, ['transfer', '--sqlite', file, '--no-encoder-thread', '--no-reader-thread', '--report', reportFile]);
+    const cli = await runCliOn(url, ['--quiet', 'transfer', '--sqlite', file, '--no-encoder-thread', '--no-reader-thread', '--report', reportFile]);
     expect(cli.stderr).toBe('');
     expect(cli.exitCode).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as TransferReport;
