@@ -84,14 +84,25 @@ async function main(): Promise<void> {
     console.log(`Stack ${project}: ${sessions} sessions, ${messages} messages; ${runs} runs each.`);
     await dbops('sample', '--out', env.SQLITE_PATH, '--sessions', '10', '--messages-per-session', '1');
     await dbops('up', '--env', 'development');
-    const container = (await sh`docker ps -q --filter label=com.docker.compose.project=${project} --filter label=com.docker.compose.service=postgres`).stdout.trim();
-    const psql = (sql: string, database = 'lawfirm') => sh({ input: sql })`docker exec -i ${container} psql -X -q -v ON_ERROR_STOP=1 -At -U lawfirm -d ${database}`;
+    const container = (
+      await sh`docker ps -q --filter label=com.docker.compose.project=${project} --filter label=com.docker.compose.service=postgres`
+    ).stdout.trim();
+    const psql = (sql: string, database = 'lawfirm') =>
+      sh({ input: sql })`docker exec -i ${container} psql -X -q -v ON_ERROR_STOP=1 -At -U lawfirm -d ${database}`;
     const loading = await timed(() => psql(seedSql));
     const size = (await psql("SELECT pg_size_pretty(pg_database_size('lawfirm'));")).stdout.trim();
     console.log(`Loading data: ${loading.toFixed(1)} s; database ${size}`);
 
     const plainFile = path.join(work, 'plain.dump');
-    const results = { plainDump: [] as number[], dbopsDump: [] as number[], dbopsVerify: [] as number[], dbopsBackup: [] as number[], plainRestore: [] as number[], dbopsRestorePhase: [] as number[], dbopsRestore: [] as number[] };
+    const results = {
+      plainDump: [] as number[],
+      dbopsDump: [] as number[],
+      dbopsVerify: [] as number[],
+      dbopsBackup: [] as number[],
+      plainRestore: [] as number[],
+      dbopsRestorePhase: [] as number[],
+      dbopsRestore: [] as number[],
+    };
     let dbopsFile = '';
     for (let run = 0; run < runs; run += 1) {
       results.plainDump.push(await timed(() => sh`bash -c ${'docker exec "$0" pg_dump -Fc -U lawfirm -d lawfirm > "$1"'} ${container} ${plainFile}`));

@@ -59,7 +59,13 @@ async function measure(name: string, command: string, rows: number): Promise<Res
   const cpuSeconds = busyCpuSeconds() - busyBefore;
   const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(run.stderr);
   const ok = run.exitCode === 0;
-  const note = ok ? '' : run.stderr.split('\n').filter((l) => l.trim() && !/^\s+\w.*:/.test(l)).slice(-3).join(' | ');
+  const note = ok
+    ? ''
+    : run.stderr
+        .split('\n')
+        .filter((l) => l.trim() && !/^\s+\w.*:/.test(l))
+        .slice(-3)
+        .join(' | ');
   return { name, seconds, cpuSeconds, peakMiB: peak ? Number(peak[1]) / 1024 : 0, rows, ok, note };
 }
 
@@ -77,9 +83,9 @@ try {
   const report = path.join(work, 'dbops-report.json');
   const ddl = [
     'CREATE TABLE sessions (id text PRIMARY KEY, user_id text NOT NULL, title text, created_at timestamp NOT NULL, ' +
-    'updated_at timestamp NOT NULL, message_count integer NOT NULL, is_active boolean NOT NULL, metadata jsonb)',
-    "CREATE TABLE messages (id bigint PRIMARY KEY, session_id text NOT NULL, role text NOT NULL, content text NOT " +
-    "NULL, timestamp timestamp NOT NULL, metadata jsonb)",
+      'updated_at timestamp NOT NULL, message_count integer NOT NULL, is_active boolean NOT NULL, metadata jsonb)',
+    'CREATE TABLE messages (id bigint PRIMARY KEY, session_id text NOT NULL, role text NOT NULL, content text NOT ' +
+      'NULL, timestamp timestamp NOT NULL, metadata jsonb)',
   ].join('; ');
   const indexes = [
     'CREATE INDEX idx_sessions_user_id ON sessions(user_id)',
@@ -152,8 +158,14 @@ try {
     const ratio = ratios(tool.name);
     const failed = list.find((r) => !r.ok);
     console.log(
-      `${tool.name.padEnd(28)} ${median(seconds).toFixed(1).padStart(8)} ${spread(seconds, 1).padEnd(11)} ${median(list.map((r) => r.cpuSeconds)).toFixed(1).padStart(6)} ${Math.round(rows / median(seconds)).toString().padStart(10)} ` +
-        `${median(list.map((r) => r.peakMiB)).toFixed(0).padStart(9)} ${median(ratio).toFixed(2).padStart(10)} ${spread(ratio, 2).padEnd(9)}  ${failed ? `FAILED ${failed.note}` : 'ok'}`,
+      `${tool.name.padEnd(28)} ${median(seconds).toFixed(1).padStart(8)} ${spread(seconds, 1).padEnd(11)} ${median(list.map((r) => r.cpuSeconds))
+        .toFixed(1)
+        .padStart(6)} ${Math.round(rows / median(seconds))
+        .toString()
+        .padStart(10)} ` +
+        `${median(list.map((r) => r.peakMiB))
+          .toFixed(0)
+          .padStart(9)} ${median(ratio).toFixed(2).padStart(10)} ${spread(ratio, 2).padEnd(9)}  ${failed ? `FAILED ${failed.note}` : 'ok'}`,
     );
   }
   if (phases.length > 0) console.log(`\ndbops phases (excluding start, checks and planning):\n${phases.map((p) => `  ${p}`).join('\n')}`);

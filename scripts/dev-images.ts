@@ -48,11 +48,13 @@ async function main(): Promise<number> {
   );
   const built = await buildOfflineImages([]);
   if (built !== 0) {
-    console.error('dev-images: the stand-ins could not be built either (see above). Make the registry reachable, or fix what the build reported, and run again.');
+    console.error(
+      'dev-images: the stand-ins could not be built either (see above). Make the registry reachable, or fix what the build reported, and run again.',
+    );
     return built;
   }
   if (!existsSync(localFile)) {
-    writeFileSync(localFile, '# This machine\'s overrides of .env.development (git-ignored).\n', { mode: 0o600 });
+    writeFileSync(localFile, "# This machine's overrides of .env.development (git-ignored).\n", { mode: 0o600 });
   }
   updateEnvFile(localFile, standIns);
   console.log(`dev-images: ${localFile} now selects ${Object.values(standIns).join(' and ')}; delete those lines to use the official images.`);

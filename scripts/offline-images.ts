@@ -58,14 +58,16 @@ const BASE_RECIPE = Object.freeze({
     { dir: 'var/log/apt', keep: [] },
     { dir: 'var/log/postgresql', keep: [] },
   ],
-  removeFiles: ['var/log/dpkg.log', 'var/log/alternatives.log', 'var/log/bootstrap.log', 'var/cache/debconf/config.dat-old', 'var/cache/debconf/templates.dat-old'],
+  removeFiles: [
+    'var/log/dpkg.log',
+    'var/log/alternatives.log',
+    'var/log/bootstrap.log',
+    'var/cache/debconf/config.dat-old',
+    'var/cache/debconf/templates.dat-old',
+  ],
   // debootstrap copies these from the host; docker supplies its own at run time.
   blankFiles: ['etc/hostname', 'etc/resolv.conf'],
-  imageChanges: [
-    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    'ENV LANG=en_US.utf8',
-    'CMD ["bash"]',
-  ],
+  imageChanges: ['ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'ENV LANG=en_US.utf8', 'CMD ["bash"]'],
 });
 
 interface CliOptions {
@@ -125,7 +127,6 @@ export function formatFailure(error: unknown): string {
   return `offline-images: unexpected failure: ${message}. Run again with --verbose to see every command's output.`;
 }
 
-
 function megabytes(bytes: number): string {
   return `${Math.round(bytes / 1e6)} MB`;
 }
@@ -163,8 +164,8 @@ async function checkDocker(sh: Shell): Promise<string> {
     throw new OfflineImagesError(
       'reaching the Docker engine',
       'The docker client is missing or no engine answers on its socket. Install docker.io and start the engine (as ' +
-      'root: `dockerd >/var/log/dockerd.log 2>&1 &`, then wait until `docker info` succeeds), or point DOCKER_HOST at ' +
-      'a running engine, then run this script again.',
+        'root: `dockerd >/var/log/dockerd.log 2>&1 &`, then wait until `docker info` succeeds), or point DOCKER_HOST at ' +
+        'a running engine, then run this script again.',
       { cause: error, details: error instanceof ProcessOutput ? tailLines(error.stderr, 5) : undefined },
     );
   }
@@ -210,7 +211,7 @@ async function resolveMirror(options: CliOptions): Promise<{ uri: string; keyrin
     throw new OfflineImagesError(
       'finding a Debian mirror',
       `No enabled "deb ... main" entry in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources names an http(s) ` +
-      `or file archive to debootstrap ${SUITE} from. Add one (apt itself must be able to use it), or pass --mirror URL.`,
+        `or file archive to debootstrap ${SUITE} from. Add one (apt itself must be able to use it), or pass --mirror URL.`,
     );
   }
   return picked;
@@ -221,7 +222,7 @@ async function preflightBase(ctx: Context): Promise<void> {
     throw new OfflineImagesError(
       'building the base image',
       `${BASE_IMAGE} is missing or out of date, and building it runs debootstrap and chroot, which need root. Run ` +
-      `this script as root (for example with sudo -E npx tsx scripts/offline-images.ts), or on a machine where the images were already built.`,
+        `this script as root (for example with sudo -E npx tsx scripts/offline-images.ts), or on a machine where the images were already built.`,
     );
   }
   const found = await ctx.sh({ nothrow: true })`command -v debootstrap`;
@@ -321,7 +322,7 @@ async function buildBase(ctx: Context, baseInputs: string): Promise<void> {
       throw new OfflineImagesError(
         `debootstrap of ${SUITE} from ${mirror.uri}`,
         'Check that the mirror answers (`apt-get update` uses it too), that there is disk space under .offline-build/, ' +
-        'and that the archive key is installed (debian-archive-keyring); the last lines of its log are below.',
+          'and that the archive key is installed (debian-archive-keyring); the last lines of its log are below.',
         { cause: error, details: tailLines(`${output}\n${log}`, 15) },
       );
     }
@@ -365,7 +366,7 @@ async function buildFinal(ctx: Context, image: FinalImage): Promise<void> {
       throw new OfflineImagesError(
         `docker build of ${image.name}`,
         `The build uses only the local ${BASE_IMAGE} (never a registry); see the output below, fix the Dockerfile or ` +
-        `entrypoint, and run again (add --force if the base itself is suspect).`,
+          `entrypoint, and run again (add --force if the base itself is suspect).`,
         { cause: error, details: error instanceof ProcessOutput ? tailLines(`${error.stdout}\n${error.stderr}`, 15) : undefined },
       );
     }
@@ -483,8 +484,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       [join(nodeDir, 'Dockerfile.offline'), 'Dockerfile', 0o644],
       [join(nodeDir, 'docker-entrypoint.sh'), 'docker-entrypoint.sh', 0o755],
     ] as const;
-    const contents = async (files: readonly (readonly [string, string, number])[]): Promise<Buffer[]> =>
-      Promise.all(files.map(([source]) => readFile(source)));
+    const contents = async (files: readonly (readonly [string, string, number])[]): Promise<Buffer[]> => Promise.all(files.map(([source]) => readFile(source)));
 
     const nodeVersion = await hostNodeVersion(ctx.sh, options.nodeBinary);
     const nodeSize = (await stat(options.nodeBinary)).size;
@@ -527,7 +527,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const image of stale) await buildFinal(ctx, image);
 
     const built = await inspectImages(ctx.sh, [BASE_IMAGE, ...finals.map((f) => f.name)]);
-    await removeSuperseded(ctx, [...existing.values()].map((s) => s.id), [...built.values()].map((s) => s.id));
+    await removeSuperseded(
+      ctx,
+      [...existing.values()].map((s) => s.id),
+      [...built.values()].map((s) => s.id),
+    );
     for (const name of [BASE_IMAGE, ...finals.map((f) => f.name)]) {
       ctx.log(`  ${name.padEnd(30)} ${megabytes(built.get(name)?.size ?? 0)}`);
     }

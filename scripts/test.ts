@@ -41,7 +41,12 @@ async function main(args: readonly string[]): Promise<number> {
     console.warn('No Docker engine answers: end-to-end tests will be skipped. Start dockerd (see README, "Tests") to run them.');
   }
   const results = path.join(await mkdtemp(path.join(tmpdir(), 'dbops-test-')), 'results.json');
-  const tests = await $({ stdio: 'inherit', nothrow: true, verbose: false, env })`npx vitest run --reporter=default --reporter=json --outputFile.json=${results} ${args}`;
+  const tests = await $({
+    stdio: 'inherit',
+    nothrow: true,
+    verbose: false,
+    env,
+  })`npx vitest run --reporter=default --reporter=json --outputFile.json=${results} ${args}`;
   const summary = await readSummary(results);
   if (!summary) return tests.exitCode || 1;
   // The plain closing line CI reads, whatever the runner.

@@ -39,7 +39,11 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   const program = new Command('dbops')
     .description('Move the application from SQLite to PostgreSQL in its Docker Compose stacks, and keep it safe.')
     .option('--debug', 'print stack traces with errors', false)
-    .option('--project-dir <dir>', 'directory holding .env.<environment> and deployment/ (default: DBOPS_PROJECT_DIR, else the current directory)', env.DBOPS_PROJECT_DIR ?? process.cwd())
+    .option(
+      '--project-dir <dir>',
+      'directory holding .env.<environment> and deployment/ (default: DBOPS_PROJECT_DIR, else the current directory)',
+      env.DBOPS_PROJECT_DIR ?? process.cwd(),
+    )
     .option('-q, --quiet', 'no progress: only results (stdout), warnings and errors (stderr)', false)
     .option('--verbose', 'also echo every external command run (compose, docker exec pg_dump/psql/...), secrets masked', false)
     .version(dbopsVersion(), '-V, --version', 'print the version of dbops')
@@ -51,7 +55,10 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   const onCommand: OnCommand = (argv) => {
     if (options().verbose) process.stderr.write(`$ ${formatCommandLine(argv)}\n`);
   };
-  const interruption = new Interruption((line) => process.stderr.write(`${line}\n`), (code) => process.exit(code));
+  const interruption = new Interruption(
+    (line) => process.stderr.write(`${line}\n`),
+    (code) => process.exit(code),
+  );
 
   const cli: CliContext = {
     env,
@@ -61,14 +68,15 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
       return loadConfig({ environment: parseEnvironment(environment), rootDir: projectDir(), env });
     },
     stack: async (config, options = {}) => {
-      const [{ default: Docker }, { DockerodeRuntime }, { ComposeCli, detectCompose }, { composeEnvironment }, { ComposeStack }, { ExecaCommandRunner }] = await Promise.all([
-        import('dockerode'),
-        import('./docker/dockerode-runtime.ts'),
-        import('./docker/compose-cli.ts'),
-        import('./stack/compose-environment.ts'),
-        import('./stack/compose-stack.ts'),
-        import('./process/execa-command-runner.ts'),
-      ]);
+      const [{ default: Docker }, { DockerodeRuntime }, { ComposeCli, detectCompose }, { composeEnvironment }, { ComposeStack }, { ExecaCommandRunner }] =
+        await Promise.all([
+          import('dockerode'),
+          import('./docker/dockerode-runtime.ts'),
+          import('./docker/compose-cli.ts'),
+          import('./stack/compose-environment.ts'),
+          import('./stack/compose-stack.ts'),
+          import('./process/execa-command-runner.ts'),
+        ]);
       const runner = new ExecaCommandRunner(onCommand);
       const runtime = new DockerodeRuntime(new Docker(), onCommand);
       await runtime.ping();

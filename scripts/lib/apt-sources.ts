@@ -72,9 +72,7 @@ export function parseOneLineSources(text: string): AptSource[] {
  * Security archives are skipped: they hold only updates.
  */
 export function pickMirror(sources: readonly AptSource[], suite: string): { uri: string; keyring: string | undefined } | undefined {
-  const usable = sources.filter(
-    (s) => s.enabled && s.types.includes('deb') && s.components.includes('main') && s.suites.length > 0,
-  );
+  const usable = sources.filter((s) => s.enabled && s.types.includes('deb') && s.components.includes('main') && s.suites.length > 0);
   const isArchiveUri = (uri: string): boolean => /^(https?|file):\/\//.test(uri) && !/-security\/?$/.test(uri);
   const pick = (s: AptSource | undefined) => {
     const uri = s?.uris.find(isArchiveUri);

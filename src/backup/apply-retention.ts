@@ -13,9 +13,7 @@ export interface RetentionOutcome extends RetentionPlan {
 export async function applyRetention(store: BackupStore, database: string, policy: RetentionPolicy, now: Date): Promise<RetentionOutcome> {
   const backups = await store.list(database);
   const candidates = backups.flatMap((backup) =>
-    backup.manifest
-      ? [{ file: backup.file, endedAt: new Date(backup.manifest.endedAt), verified: true, keep: backup.manifest.keep || backup.keepMarker }]
-      : [],
+    backup.manifest ? [{ file: backup.file, endedAt: new Date(backup.manifest.endedAt), verified: true, keep: backup.manifest.keep || backup.keepMarker }] : [],
   );
   const plan = planRetention(candidates, policy, now);
   for (const file of plan.remove) await store.remove(file);

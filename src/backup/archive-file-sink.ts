@@ -30,7 +30,7 @@ export class ArchiveFileSink extends Writable {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.bytes += chunk.length;
     const full: Buffer[] = [];
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const copied = chunk.copy(this.block, this.used, offset);
       offset += copied;
       this.used += copied;
@@ -60,7 +60,7 @@ export class ArchiveFileSink extends Writable {
     for (const block of blocks) {
       this.hash.update(block);
       // write(2) may take less than asked (a full disk shows up here as an error on the next call).
-      for (let offset = 0; offset < block.length; ) offset += (await writeFd(this.fd, block, offset, block.length - offset)).bytesWritten;
+      for (let offset = 0; offset < block.length;) offset += (await writeFd(this.fd, block, offset, block.length - offset)).bytesWritten;
       this.written += block.length;
       this.onBytes?.(this.written);
     }

@@ -76,7 +76,13 @@ export class BackupRun {
   async prepare(): Promise<{ serverVersion: string; pgDumpVersion: string }> {
     const { pg } = this.deps;
     if (!(await pg.databaseExists(this.database))) {
-      throw new CommandFailedError('Backup', `database ${this.database}`, null, '', `The database ${this.database} does not exist in ${pg.target.containerName}; there is nothing to back up.`);
+      throw new CommandFailedError(
+        'Backup',
+        `database ${this.database}`,
+        null,
+        '',
+        `The database ${this.database} does not exist in ${pg.target.containerName}; there is nothing to back up.`,
+      );
     }
     const [server, pgDump] = [await pg.serverVersion(), await pg.toolVersion('pg_dump')];
     this.versions = { server: server.text, pgDump };
@@ -171,9 +177,15 @@ export class BackupRun {
     const { pg } = this.deps;
     await pg.createDatabaseLike(scratch, this.database);
     try {
-      const result = await pg.restoreInto(scratch, createReadStream(partial.partialPath), lineSink((line) => (progress(line.replace(/^pg_restore: /, '')))));
+      const result = await pg.restoreInto(
+        scratch,
+        createReadStream(partial.partialPath),
+        lineSink((line) => progress(line.replace(/^pg_restore: /, ''))),
+      );
       if (result.exitCode !== 0) {
-        throw new VerificationError(`The new archive could not be restored into the scratch database ${scratch}. pg_restore said:\n${lastLines(result.stderr, 8)}`);
+        throw new VerificationError(
+          `The new archive could not be restored into the scratch database ${scratch}. pg_restore said:\n${lastLines(result.stderr, 8)}`,
+        );
       }
       const restored = await pg.tableRowCounts(scratch);
       const differences = compareTableRows(expected, restored, { expected: 'archived', actual: 'restored' }).differences;
@@ -216,7 +228,14 @@ export class BackupRun {
     const written = await this.deps.store.commit(partial, manifest);
     this.partial = undefined;
     this.committed = written.archive;
-    return { archive: written.archive, manifestPath: written.manifest, manifest, dumpMs: this.dumped.durationMs, verifyMs: this.verifyMs, warnings: [...this.warnings] };
+    return {
+      archive: written.archive,
+      manifestPath: written.manifest,
+      manifest,
+      dumpMs: this.dumped.durationMs,
+      verifyMs: this.verifyMs,
+      warnings: [...this.warnings],
+    };
   }
 
   /** Deletes the partial archive, if any: called whenever a step failed. */

@@ -124,7 +124,9 @@ export async function readManifest(archivePath: string): Promise<{ manifest: Bac
     throw error;
   }
   const parsed = parseManifest(text);
-  return parsed.ok ? { manifest: parsed.manifest, problem: undefined, path: manifestPath } : { manifest: undefined, problem: parsed.problem, path: manifestPath };
+  return parsed.ok
+    ? { manifest: parsed.manifest, problem: undefined, path: manifestPath }
+    : { manifest: undefined, problem: parsed.problem, path: manifestPath };
 }
 
 async function writeFileAtomically(file: string, text: string): Promise<void> {

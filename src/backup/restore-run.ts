@@ -20,7 +20,18 @@ export type { ApiControl } from '../stack/api-control.ts';
 /** The part of ContainerPostgres a restore uses. */
 export type RestorePostgres = Pick<
   ContainerPostgres,
-  'target' | 'serverVersion' | 'databaseExists' | 'terminateConnections' | 'createDatabaseLike' | 'restoreInto' | 'tableRowCounts' | 'copyDatabaseProperties' | 'swapDatabases' | 'analyze' | 'dropDatabase' | 'readArchive'
+  | 'target'
+  | 'serverVersion'
+  | 'databaseExists'
+  | 'terminateConnections'
+  | 'createDatabaseLike'
+  | 'restoreInto'
+  | 'tableRowCounts'
+  | 'copyDatabaseProperties'
+  | 'swapDatabases'
+  | 'analyze'
+  | 'dropDatabase'
+  | 'readArchive'
 >;
 
 export interface RestoreRunDeps {
@@ -62,16 +73,21 @@ export async function checkArchiveFile(file: string, database: string, options: 
   const header = await readArchiveHeader(file);
   if (!header.ok) throw unusable(`it is not a pg_dump custom-format archive: ${header.problem}`);
   if (header.header.database !== database && !options.allowOtherDatabase) {
-    throw unusable(`it is an archive of database "${header.header.database ?? '(unnamed)'}", not of "${database}". Pass --allow-other-database to restore it into ${database} anyway`);
+    throw unusable(
+      `it is an archive of database "${header.header.database ?? '(unnamed)'}", not of "${database}". Pass --allow-other-database to restore it into ${database} anyway`,
+    );
   }
   const manifestRead = await readManifest(file);
   if (manifestRead.problem) throw unusable(`its manifest ${manifestRead.path} is unusable: ${manifestRead.problem}`);
   const manifest = manifestRead.manifest;
   const sha256 = await sha256File(file);
   if (manifest && (manifest.sha256 !== sha256 || manifest.sizeBytes !== info.size)) {
-    throw unusable(`its SHA-256 ${sha256} (${info.size} bytes) does not match its manifest's ${manifest.sha256} (${manifest.sizeBytes} bytes): the file was changed or damaged after the backup`);
+    throw unusable(
+      `its SHA-256 ${sha256} (${info.size} bytes) does not match its manifest's ${manifest.sha256} (${manifest.sizeBytes} bytes): the file was changed or damaged after the backup`,
+    );
   }
-  if (manifest && manifest.database !== header.header.database) throw unusable(`its manifest is for database ${manifest.database}, the archive for ${header.header.database ?? '?'}`);
+  if (manifest && manifest.database !== header.header.database)
+    throw unusable(`its manifest is for database ${manifest.database}, the archive for ${header.header.database ?? '?'}`);
   return { header: header.header, manifest, sizeBytes: info.size, sha256 };
 }
 
@@ -113,7 +129,9 @@ export class RestoreRun {
     const server = await this.deps.pg.serverVersion();
     const newest = newestReadableArchive(server.major);
     if (newest !== undefined && header.versionNumber > newest) {
-      throw unusable(`its format ${header.version} (pg_dump ${header.pgDumpVersion ?? '?'}) is newer than PostgreSQL ${server.text} can read; restore it into a server at least as new as the one it came from`);
+      throw unusable(
+        `its format ${header.version} (pg_dump ${header.pgDumpVersion ?? '?'}) is newer than PostgreSQL ${server.text} can read; restore it into a server at least as new as the one it came from`,
+      );
     }
     const read = await readArchiveInFull(this.deps.pg, this.options.file, header, (bytes, tables) =>
       progress(`read ${formatBytes(bytes)} of ${formatBytes(file.sizeBytes)}${tables > 0 ? `, ${tables} tables` : ''}`),
@@ -152,7 +170,11 @@ export class RestoreRun {
     const fresh = scratchName('dbops_restore', this.now());
     await this.deps.pg.createDatabaseLike(fresh, this.database);
     this.fresh = fresh;
-    const result = await this.deps.pg.restoreInto(fresh, createReadStream(this.options.file), lineSink((line) => progress(line.replace(/^pg_restore: /, ''))));
+    const result = await this.deps.pg.restoreInto(
+      fresh,
+      createReadStream(this.options.file),
+      lineSink((line) => progress(line.replace(/^pg_restore: /, ''))),
+    );
     if (result.exitCode !== 0) {
       throw new CommandFailedError(
         'Restoring into a fresh database',
@@ -215,7 +237,9 @@ export class RestoreRun {
     });
     if (!this.retired || this.options.keepOldDatabase) return { analyzed, kept: this.retired };
     await this.deps.pg.dropDatabase(this.retired).catch((error: unknown) => {
-      this.warnings.push(`The replaced database ${this.retired} could not be dropped (${error instanceof Error ? error.message : String(error)}); drop it by hand.`);
+      this.warnings.push(
+        `The replaced database ${this.retired} could not be dropped (${error instanceof Error ? error.message : String(error)}); drop it by hand.`,
+      );
     });
     return { analyzed, kept: undefined };
   }
@@ -249,7 +273,10 @@ export class RestoreRun {
       done.push(`the partly restored database ${this.fresh} was dropped`);
       this.fresh = undefined;
     }
-    if (!swappedBack) done.push(this.hadDatabase ? `${this.database} is the database it was before the restore` : `${this.database} is still absent, as it was before the restore`);
+    if (!swappedBack)
+      done.push(
+        this.hadDatabase ? `${this.database} is the database it was before the restore` : `${this.database} is still absent, as it was before the restore`,
+      );
     if (this.apiWasRunning && this.apiStopped) {
       await this.deps.api.start();
       this.apiStopped = false;

@@ -24,7 +24,11 @@ export function newBackupRun(config: Config, pg: ContainerPostgres, options: Bac
  * A verified backup taken before another command changes the database (a migration): same lock,
  * same checks and same manifest as `dbops backup`, retention not applied. `archive` is its path.
  */
-export async function takeSafetyBackup(stack: StackControl, reason: 'pre-migrate' | 'pre-restore' = 'pre-migrate', progress: Progress = () => {}): Promise<BackupOutcome> {
+export async function takeSafetyBackup(
+  stack: StackControl,
+  reason: 'pre-migrate' | 'pre-restore' = 'pre-migrate',
+  progress: Progress = () => {},
+): Promise<BackupOutcome> {
   const { config } = stack;
   const pg = await stack.postgres();
   const lock = acquireBackupLock(config.backupDir, `safety backup (${reason})`);

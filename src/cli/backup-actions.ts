@@ -58,7 +58,13 @@ export async function runBackup(cli: CliContext, config: Config, options: Backup
           `${totalRows(outcome.manifest.tables)} rows; dump ${(outcome.dumpMs / 1000).toFixed(1)} s, verification (${outcome.manifest.verification.method}) ${(outcome.verifyMs / 1000).toFixed(1)} s`,
       );
       for (const removed of ctx.retention?.remove ?? []) cli.out(`deleted by retention: ${removed}`);
-      return { archive: outcome.archive, manifest: outcome.manifestPath, dumpMs: outcome.dumpMs, verifyMs: outcome.verifyMs, deletedByRetention: ctx.retention?.remove ?? [] };
+      return {
+        archive: outcome.archive,
+        manifest: outcome.manifestPath,
+        dumpMs: outcome.dumpMs,
+        verifyMs: outcome.verifyMs,
+        deletedByRetention: ctx.retention?.remove ?? [],
+      };
     },
   });
 }
@@ -97,7 +103,13 @@ export async function runRestore(cli: CliContext, config: Config, file: string, 
       cli.out(`restored: ${archive} into ${config.postgres.database}`);
       if (ctx.safety) cli.out(`safety backup: ${ctx.safety.archive}`);
       if (ctx.keptOld) cli.out(`previous database kept as: ${ctx.keptOld}`);
-      return { archive, database: config.postgres.database, safetyBackup: ctx.safety?.archive ?? null, keptOld: ctx.keptOld ?? null, tables: ctx.check?.tables ?? [] };
+      return {
+        archive,
+        database: config.postgres.database,
+        safetyBackup: ctx.safety?.archive ?? null,
+        keptOld: ctx.keptOld ?? null,
+        tables: ctx.check?.tables ?? [],
+      };
     },
   });
 }

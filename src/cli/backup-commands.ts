@@ -22,7 +22,11 @@ export function registerBackupCommands(program: Command, cli: CliContext): void 
     .command('backup')
     .description('back up PostgreSQL (pg_dump -Fc inside its container), verify the archive, then apply retention')
     .addOption(envOption())
-    .addOption(new Option('--verify <how>', 'read: pg_restore reads every byte; restore: also restore into a scratch database').choices(['read', 'restore']).default('read'))
+    .addOption(
+      new Option('--verify <how>', 'read: pg_restore reads every byte; restore: also restore into a scratch database')
+        .choices(['read', 'restore'])
+        .default('read'),
+    )
     .option('--keep', 'mark this backup so retention never deletes it', false)
     .option('--keep-last <n>', 'retention: keep the newest n verified backups', toCount, 14)
     .option('--keep-days <d>', 'retention: also keep every backup younger than d days', toCount)

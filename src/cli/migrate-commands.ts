@@ -33,7 +33,10 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
           await scope.confirmProduction(`This migrates the production api of ${config.composeProject} from SQLite to PostgreSQL.`);
           requireSwitchableUrl(config);
           const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
-          const [{ MigrationRun }, { migrateTasks, totalRows }] = await Promise.all([import('../migrate/migration-run.ts'), import('../tasks/migrate-tasks.ts')]);
+          const [{ MigrationRun }, { migrateTasks, totalRows }] = await Promise.all([
+            import('../migrate/migration-run.ts'),
+            import('../tasks/migrate-tasks.ts'),
+          ]);
           const run = new MigrationRun({ stack, mover: cli.mover, connect: cli.connectPostgres, safetyBackup: () => cli.safetyBackup(stack) });
           scope.recoverWith(run, `SQLite was not modified. Check ${config.envFile} and run \`dbops up --env ${config.environment}\`.`);
           await scope.tasks(migrateTasks(run), {});

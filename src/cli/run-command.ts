@@ -84,7 +84,11 @@ export async function runCommand(cli: CliContext, command: StackCommand): Promis
       const recovery = recoverable ? await recoverAfter(recoverable) : undefined;
       const exitCode = error instanceof DbopsError ? error.exitCode : ExitCode.failure;
       if (recovery !== undefined) record.log(`recovery: ${recovery}`);
-      record.finish('failed', { environment: config.environment, failed: { step: stepOf(error, step) ?? null, error: messageOf(error), exitCode }, recovery: recovery ?? null });
+      record.finish('failed', {
+        environment: config.environment,
+        failed: { step: stepOf(error, step) ?? null, error: messageOf(error), exitCode },
+        recovery: recovery ?? null,
+      });
       throw recovery === undefined ? error : new RunFailedError(error, stepOf(error, step), recovery);
     }
     const warnings = recoverable?.run.warnings ?? [];

@@ -48,6 +48,7 @@ export function toPositiveInteger(value: string): number {
 
 export function toInteger(value: string): number {
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`"${value}" is not a whole number${Number.isInteger(parsed) ? ' dbops can count to' : ''}.`);
+  if (!Number.isSafeInteger(parsed))
+    throw new InvalidArgumentError(`"${value}" is not a whole number${Number.isInteger(parsed) ? ' dbops can count to' : ''}.`);
   return parsed;
 }

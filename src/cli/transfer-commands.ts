@@ -26,7 +26,11 @@ interface TransferCommandOptions {
   readerThread: boolean;
 }
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const positive = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError(`"${value}" is not a whole number from 1 to 16.`);
@@ -38,19 +42,37 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
   const common = (command: Command) =>
     command
       .requiredOption('--sqlite <path>', 'the SQLite database file (opened read-only)')
-      .requiredOption('--postgres <url>', 'target, e.g. postgresql://user@127.0.0.1:5432/db; give the password in PGPASSWORD, since process arguments are visible to every user')
+      .requiredOption(
+        '--postgres <url>',
+        'target, e.g. postgresql://user@127.0.0.1:5432/db; give the password in PGPASSWORD, since process arguments are visible to every user',
+      )
       .option('--schema <name>', 'target schema', 'public')
       .addOption(new Option('--identifiers <mode>', 'lower-case names, or keep their case').choices(['lower', 'preserve']).default('lower'))
-      .addOption(new Option('--invalid-text <mode>', 'text with NUL bytes or invalid UTF-8: refuse the table, load the column as bytea, or replace the bad bytes').choices(['fail', 'bytea', 'replace']).default('fail'))
+      .addOption(
+        new Option('--invalid-text <mode>', 'text with NUL bytes or invalid UTF-8: refuse the table, load the column as bytea, or replace the bad bytes')
+          .choices(['fail', 'bytea', 'replace'])
+          .default('fail'),
+      )
       .option('--tables <names>', 'only these tables (comma-separated SQLite names)', list)
       .option('--exclude-tables <names>', 'all tables but these (comma-separated)', list)
       .option('--report <file>', 'write the full report as JSON')
       .option('--parallel <n>', 'PostgreSQL connections for loading and index builds', positive, 2)
-      .option('--no-reader-thread', 'run PRAGMA quick_check and the statistics scans on the main thread, before planning, instead of in a worker thread beside it');
+      .option(
+        '--no-reader-thread',
+        'run PRAGMA quick_check and the statistics scans on the main thread, before planning, instead of in a worker thread beside it',
+      );
 
   common(program.command('transfer').description('copy a SQLite database into PostgreSQL: schema, rows, keys, indexes, foreign keys, views; then verify'))
-    .addOption(new Option('--if-exists <mode>', 'when the tables exist: refuse, replace them, or finish an interrupted transfer').choices(['fail', 'truncate', 'resume']).default('fail'))
-    .addOption(new Option('--collation <mode>', 'text columns compare and sort byte for byte as in SQLite (COLLATE "C"), or by the database\'s collation').choices(['binary', 'database']).default('binary'))
+    .addOption(
+      new Option('--if-exists <mode>', 'when the tables exist: refuse, replace them, or finish an interrupted transfer')
+        .choices(['fail', 'truncate', 'resume'])
+        .default('fail'),
+    )
+    .addOption(
+      new Option('--collation <mode>', 'text columns compare and sort byte for byte as in SQLite (COLLATE "C"), or by the database\'s collation')
+        .choices(['binary', 'database'])
+        .default('binary'),
+    )
     .option('--no-verify', 'skip the row count and digest comparison (not recommended)')
     .option('--no-encoder-thread', 'encode every table on the main thread instead of the largest in a worker thread beside the others')
     .action(async (options: TransferCommandOptions) => {
@@ -104,7 +126,10 @@ async function run(cli: CliContext, tasks: ListrTask<TransferContext>[]): Promis
 async function finish(cli: CliContext, ctx: TransferContext, reportFile: string | undefined): Promise<void> {
   const session = ctx.session;
   if (!session) return;
-  const [{ formatSummary }, { assertTransferSucceeded }] = await Promise.all([import('../transfer/transfer-report.ts'), import('../transfer/transfer-database.ts')]);
+  const [{ formatSummary }, { assertTransferSucceeded }] = await Promise.all([
+    import('../transfer/transfer-report.ts'),
+    import('../transfer/transfer-database.ts'),
+  ]);
   const report = await session.close();
   for (const line of formatSummary(report)) cli.out(line);
   if (reportFile) {

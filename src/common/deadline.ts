@@ -7,9 +7,7 @@ export async function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: (
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
-      Promise.resolve()
-        .then(onTimeout)
-        .then(reject, reject);
+      Promise.resolve().then(onTimeout).then(reject, reject);
     }, ms);
   });
   try {

@@ -14,18 +14,14 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 
 /** Every key dbops reads, with its validation. The process environment may override each of them. */
 export const configKeys = Object.freeze({
-  DATABASE_URL: z
-    .string()
-    .regex(/^(sqlite:\/\/\/|postgres(ql)?:\/\/)/, 'must start with sqlite:/// or postgresql://'),
+  DATABASE_URL: z.string().regex(/^(sqlite:\/\/\/|postgres(ql)?:\/\/)/, 'must start with sqlite:/// or postgresql://'),
   POSTGRES_HOST: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a host name'),
   POSTGRES_PORT: port,
   POSTGRES_DB: identifier,
   POSTGRES_USER: identifier,
   POSTGRES_PASSWORD: z.string(),
   SQLITE_PATH: nonEmpty,
-  COMPOSE_PROJECT_NAME: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - and _, starting with a letter or digit'),
+  COMPOSE_PROJECT_NAME: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lower-case letters, digits, - and _, starting with a letter or digit'),
   API_PORT: port,
   BACKUP_DIR: nonEmpty,
   POSTGRES_IMAGE: nonEmpty,

@@ -13,9 +13,7 @@ const aliases: Readonly<Record<string, Environment>> = Object.freeze({
 export function parseEnvironment(name: string): Environment {
   const environment = aliases[name.trim().toLowerCase()];
   if (!environment) {
-    throw new InputError(
-      `Unknown environment "${name}". Use --env development (or dev) or --env production (or prod).`,
-    );
+    throw new InputError(`Unknown environment "${name}". Use --env development (or dev) or --env production (or prod).`);
   }
   return environment;
 }

@@ -3,7 +3,8 @@ import { DockerUnavailableError } from '../errors/docker-unavailable-error.ts';
 import type { CommandRunner, RunResult } from '../process/command-runner.ts';
 
 /** Which compose program answers: v2 is a docker plugin, v1 is the standalone docker-compose. */
-export type ComposeFlavour = { readonly version: 2; readonly file: 'docker'; readonly prefix: readonly ['compose'] }
+export type ComposeFlavour =
+  | { readonly version: 2; readonly file: 'docker'; readonly prefix: readonly ['compose'] }
   | { readonly version: 1; readonly file: 'docker-compose'; readonly prefix: readonly [] };
 
 const flavours: readonly ComposeFlavour[] = [

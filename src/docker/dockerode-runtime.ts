@@ -94,23 +94,27 @@ export class DockerodeRuntime implements ContainerRuntime {
     const withStdin = options.stdin !== undefined;
     // As the docker CLI would run it; `--env NAME` names a variable without its value (a secret, usually).
     this.onCommand([
-      'docker', 'exec',
+      'docker',
+      'exec',
       ...(withStdin ? ['--interactive'] : []),
       ...(options.user ? ['--user', options.user] : []),
       ...(options.env ?? []).flatMap((pair) => ['--env', pair.split('=', 1)[0] ?? '']),
       containerId.slice(0, 12),
       ...command,
     ]);
-    const exec = await this.call(`exec ${command[0]}`, this.docker.getContainer(containerId).exec({
-      Cmd: [...command],
-      AttachStdin: withStdin,
-      AttachStdout: true,
-      AttachStderr: true,
-      // A TTY would corrupt binary output such as a pg_dump archive.
-      Tty: false,
-      ...(options.user ? { User: options.user } : {}),
-      ...(options.env ? { Env: [...options.env] } : {}),
-    }));
+    const exec = await this.call(
+      `exec ${command[0]}`,
+      this.docker.getContainer(containerId).exec({
+        Cmd: [...command],
+        AttachStdin: withStdin,
+        AttachStdout: true,
+        AttachStderr: true,
+        // A TTY would corrupt binary output such as a pg_dump archive.
+        Tty: false,
+        ...(options.user ? { User: options.user } : {}),
+        ...(options.env ? { Env: [...options.env] } : {}),
+      }),
+    );
     const stream = await this.call(`start exec ${command[0]}`, exec.start({ hijack: true, stdin: withStdin }));
     const watch = this.watchExec(containerId, `\`${command.join(' ')}\``, options.timeoutMs, (error) => stream.destroy(error));
     const stdout = options.stdout ? undefined : new Collector();
@@ -186,7 +190,12 @@ export class DockerodeRuntime implements ContainerRuntime {
    * Watches a running exec: when its container stops running (paused, exited, removed), or the
    * command outlives `timeoutMs`, `abort` ends its connection with an error that says so.
    */
-  private watchExec(containerId: string, what: string, timeoutMs: number | undefined, abort: (error: Error) => void): { stop(): void; readonly stopped: Error | undefined } {
+  private watchExec(
+    containerId: string,
+    what: string,
+    timeoutMs: number | undefined,
+    abort: (error: Error) => void,
+  ): { stop(): void; readonly stopped: Error | undefined } {
     const started = Date.now();
     let stopped: Error | undefined;
     let checking = false;
@@ -200,23 +209,35 @@ export class DockerodeRuntime implements ContainerRuntime {
       try {
         container = await this.inspect(containerId);
       } catch (error) {
-        return end(statusCode(error) === 404 ? new ContainerStateError(containerId.slice(0, 12), 'missing', what) : error instanceof Error ? error : new Error(String(error)));
+        return end(
+          statusCode(error) === 404
+            ? new ContainerStateError(containerId.slice(0, 12), 'missing', what)
+            : error instanceof Error
+              ? error
+              : new Error(String(error)),
+        );
       }
       if (container.state !== 'running') return end(new ContainerStateError(container.name, container.state, what));
       if (timeoutMs !== undefined && Date.now() - started > timeoutMs) {
         return end(
-          new DbopsError(`${what} in ${container.name} did not finish within ${Math.round(timeoutMs / 1000)} s although the container runs. Read \`docker logs ${container.name}\`.`, {
-            exitCode: ExitCode.docker,
-          }),
+          new DbopsError(
+            `${what} in ${container.name} did not finish within ${Math.round(timeoutMs / 1000)} s although the container runs. Read \`docker logs ${container.name}\`.`,
+            {
+              exitCode: ExitCode.docker,
+            },
+          ),
         );
       }
       return undefined;
     };
-    const timer = setInterval(() => {
-      if (checking || stopped) return;
-      checking = true;
-      void check().finally(() => (checking = false));
-    }, Math.min(execWatchMs, timeoutMs ?? execWatchMs));
+    const timer = setInterval(
+      () => {
+        if (checking || stopped) return;
+        checking = true;
+        void check().finally(() => (checking = false));
+      },
+      Math.min(execWatchMs, timeoutMs ?? execWatchMs),
+    );
     timer.unref();
     return {
       stop: () => clearInterval(timer),

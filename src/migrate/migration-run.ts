@@ -65,9 +65,13 @@ export const migrationSteps = {
   },
   initialise: {
     title: 'Initialise: database, role and password',
-    hint: () => 'the volume keeps the user and password it was first created with; use those, or (development only) remove the volume with `dbops down --volumes`.',
+    hint: () =>
+      'the volume keeps the user and password it was first created with; use those, or (development only) remove the volume with `dbops down --volumes`.',
   },
-  stopApi: { title: 'Stop the api so nothing writes to SQLite during the copy', hint: () => 'check `docker ps`; the api container must stop within its grace period.' },
+  stopApi: {
+    title: 'Stop the api so nothing writes to SQLite during the copy',
+    hint: () => 'check `docker ps`; the api container must stop within its grace period.',
+  },
   safetyBackup: { title: 'Back up the current PostgreSQL database', hint: () => 'check free space in BACKUP_DIR and `dbops backup` on its own.' },
   copy: {
     title: 'Copy every table and verify every value',
@@ -81,7 +85,8 @@ export const migrationSteps = {
   verifyExisting: { title: 'Verify the existing copy', hint: () => 'the PostgreSQL data differs from SQLite: run `dbops verify` for details.' },
   switchUrl: {
     title: 'Point the api at PostgreSQL',
-    hint: (config, error) => (error instanceof SourceChangedError ? 'find what writes to the SQLite file besides the api and stop it.' : `check that ${config.envFile} is writable.`),
+    hint: (config, error) =>
+      error instanceof SourceChangedError ? 'find what writes to the SQLite file besides the api and stop it.' : `check that ${config.envFile} is writable.`,
   },
   restartApi: {
     title: 'Restart the api and wait until it is healthy',
@@ -234,9 +239,12 @@ export class MigrationRun {
       const health = required(this.health);
       const expected = this.source?.sessions;
       if (health.backend !== 'postgresql' || (expected !== undefined && health.sessions !== expected)) {
-        throw new DbopsError(`the api reports backend ${health.backend} with ${health.sessions} sessions; expected postgresql with ${expected ?? 'any number of'} sessions.`, {
-          exitCode: ExitCode.verification,
-        });
+        throw new DbopsError(
+          `the api reports backend ${health.backend} with ${health.sessions} sessions; expected postgresql with ${expected ?? 'any number of'} sessions.`,
+          {
+            exitCode: ExitCode.verification,
+          },
+        );
       }
       const moved = required(this.moved);
       // SQLite counted again now, never the snapshot's figures: a row written since must show.
@@ -323,7 +331,10 @@ export class MigrationRun {
     const diagnosis = diagnosePostgres({ ...evidence, restartsDuringStep: restarts, ...(fault ? { fault: fault.kind } : {}) });
     const message = error instanceof Error ? error.message : String(error);
     return {
-      error: new DbopsError(`${message}\nFound: ${diagnosis.finding}.`, { exitCode: error instanceof DbopsError ? error.exitCode : ExitCode.serverLost, cause: error }),
+      error: new DbopsError(`${message}\nFound: ${diagnosis.finding}.`, {
+        exitCode: error instanceof DbopsError ? error.exitCode : ExitCode.serverLost,
+        cause: error,
+      }),
       fix: diagnosis.fix,
     };
   }

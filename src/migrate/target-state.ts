@@ -11,8 +11,7 @@ export async function inspectTarget(connect: ConnectPostgres, target: PostgresTa
   const connection = await connect(target);
   try {
     const { rows } = await connection.query<{ version: string; tables: string }>(
-      "SELECT current_setting('server_version') AS version, " +
-        "(SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public')::text AS tables",
+      "SELECT current_setting('server_version') AS version, " + "(SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'public')::text AS tables",
     );
     return { serverVersion: rows[0]?.version ?? '?', tables: Number(rows[0]?.tables ?? 0) };
   } finally {

@@ -28,13 +28,19 @@ export function describeConnectFailure(error: unknown, target: PostgresTarget): 
       return { problem: `nothing accepts connections at ${where} (connection refused)`, fix: 'Start the server, or check the host and port.' };
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return { problem: `the host name of ${where} does not resolve`, fix: 'Check the host name (inside a compose network, services are reached by their service name).' };
+      return {
+        problem: `the host name of ${where} does not resolve`,
+        fix: 'Check the host name (inside a compose network, services are reached by their service name).',
+      };
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return { problem: `the server at ${where} cannot be reached (${code})`, fix: 'Check the host, the port and any firewall in between.' };
     case 'ECONNRESET':
-      return { problem: `the server at ${where} closed the connection while it was being opened`, fix: 'Check the server log; a server that is starting or shutting down does this.' };
+      return {
+        problem: `the server at ${where} closed the connection while it was being opened`,
+        fix: 'Check the server log; a server that is starting or shutting down does this.',
+      };
     case '28P01':
       return { problem: `password authentication failed for user "${user}"`, fix: 'Check the password (PGPASSWORD, or POSTGRES_PASSWORD for a stack).' };
     case '28000':
@@ -44,16 +50,28 @@ export function describeConnectFailure(error: unknown, target: PostgresTarget): 
     case '57P03':
       return { problem: 'the server is starting up or shutting down', fix: 'Wait for it to accept connections, then run again.' };
     case '53300':
-      return { problem: 'the server has no connection slots left (max_connections reached)', fix: 'Close idle connections or raise max_connections, then run again.' };
+      return {
+        problem: 'the server has no connection slots left (max_connections reached)',
+        fix: 'Close idle connections or raise max_connections, then run again.',
+      };
   }
   if (message.includes('client password must be a string')) {
-    return { problem: `the server asks for a password for user "${user}" and none was given`, fix: 'Set PGPASSWORD (never put the password in process arguments).' };
+    return {
+      problem: `the server asks for a password for user "${user}" and none was given`,
+      fix: 'Set PGPASSWORD (never put the password in process arguments).',
+    };
   }
   if (message.includes('does not support SSL')) {
-    return { problem: `the URL asks for TLS (sslmode) but the server at ${where} does not offer it`, fix: 'Remove sslmode from the URL or set sslmode=disable, or enable ssl on the server.' };
+    return {
+      problem: `the URL asks for TLS (sslmode) but the server at ${where} does not offer it`,
+      fix: 'Remove sslmode from the URL or set sslmode=disable, or enable ssl on the server.',
+    };
   }
   if (/timeout/i.test(message)) {
-    return { problem: `the server at ${where} did not answer in time`, fix: 'Check that the server runs and is reachable; a paused container answers nothing.' };
+    return {
+      problem: `the server at ${where} did not answer in time`,
+      fix: 'Check that the server runs and is reachable; a paused container answers nothing.',
+    };
   }
   return { problem: message, fix: 'Check that the server is running and reachable, and that the user, password and database are right.' };
 }

@@ -50,7 +50,10 @@ export async function connectPg(target: PostgresTarget): Promise<PostgresConnect
   } catch (error) {
     await client.end().catch(() => undefined);
     const failure = describeConnectFailure(error, target);
-    throw new DbopsError(`Cannot connect to PostgreSQL at ${describeTarget(target)}: ${failure.problem}. ${failure.fix}`, { exitCode: ExitCode.input, cause: error });
+    throw new DbopsError(`Cannot connect to PostgreSQL at ${describeTarget(target)}: ${failure.problem}. ${failure.fix}`, {
+      exitCode: ExitCode.input,
+      cause: error,
+    });
   }
   return {
     query: async <Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]) => {

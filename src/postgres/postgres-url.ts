@@ -13,7 +13,9 @@ export function checkPostgresUrl(url: string, named: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new InputError(`The PostgreSQL URL given as ${named} is not a valid URL. Give it as ${form}; characters such as @ : / [ in a password must be percent-encoded.`);
+    throw new InputError(
+      `The PostgreSQL URL given as ${named} is not a valid URL. Give it as ${form}; characters such as @ : / [ in a password must be percent-encoded.`,
+    );
   }
   if (!postgresSchemes.has(parsed.protocol)) {
     throw new InputError(`The URL given as ${named} is a ${parsed.protocol}// URL: dbops works with PostgreSQL only. Give it as ${form}.`);

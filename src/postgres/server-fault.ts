@@ -16,7 +16,12 @@ const faultStates: Readonly<Record<string, ServerFaultKind>> = {
 
 /** Network errors and the driver's words for a connection that is gone. */
 const lostCodes = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
-const lostWordings = ['Connection terminated', 'connection error and is not queryable', 'Client was closed and is not queryable', 'server closed the connection unexpectedly'];
+const lostWordings = [
+  'Connection terminated',
+  'connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'server closed the connection unexpectedly',
+];
 
 /**
  * PostgreSQL went away or failed under a step: the connection dropped, the disk filled, the
@@ -29,7 +34,10 @@ export class PostgresServerError extends DbopsError {
     readonly detail: string,
     cause?: unknown,
   ) {
-    super(`PostgreSQL at ${where} failed under this step: ${kind}${detail ? ` (${detail})` : ''}. ${serverFaultFix[kind]}`, { exitCode: ExitCode.serverLost, cause });
+    super(`PostgreSQL at ${where} failed under this step: ${kind}${detail ? ` (${detail})` : ''}. ${serverFaultFix[kind]}`, {
+      exitCode: ExitCode.serverLost,
+      cause,
+    });
   }
 }
 

@@ -124,12 +124,17 @@ async function fill(db: SqliteDatabase, options: SampleOptions, hooks: SampleHoo
         time += random.int(5, 600) * 1000;
         const role = m % 2 === 0 ? 'user' : 'assistant';
         const content = role === 'user' ? koreanQuestion(random) : koreanAnswer(random);
-        const metadata = role === 'user'
-          ? JSON.stringify({ source: random.pick(['web', 'mobile', 'slack']) })
-          : JSON.stringify({ model: 'lawfirm-assistant-2', tokens: random.int(40, 900), citations: random.int(0, 4) });
+        const metadata =
+          role === 'user'
+            ? JSON.stringify({ source: random.pick(['web', 'mobile', 'slack']) })
+            : JSON.stringify({ model: 'lawfirm-assistant-2', tokens: random.int(40, 900), citations: random.int(0, 4) });
         rows.push([role, content, sqliteTime(time), metadata]);
       }
-      const metadata = JSON.stringify({ locale: 'ko-KR', matter: `M-2025-${String(random.int(1, 9999)).padStart(4, '0')}`, tags: [random.pick(['계약', '소송', '자문', '노동', '가사'])] });
+      const metadata = JSON.stringify({
+        locale: 'ko-KR',
+        matter: `M-2025-${String(random.int(1, 9999)).padStart(4, '0')}`,
+        tags: [random.pick(['계약', '소송', '자문', '노동', '가사'])],
+      });
       insertSession.run(id, userId, koreanTitle(random), sqliteTime(created), sqliteTime(time), count, random.next() < 0.85 ? 1 : 0, metadata);
       for (const [role, content, timestamp, messageMetadata] of rows) insertMessage.run(id, role, content, timestamp, messageMetadata);
       total += count;
@@ -143,7 +148,9 @@ async function fill(db: SqliteDatabase, options: SampleOptions, hooks: SampleHoo
     await yieldToEvents();
     const signal = hooks.stopRequested?.();
     if (signal) {
-      throw new DbopsError(`Interrupted by ${signal} after ${to} of ${options.sessions} sessions; the partial file was removed.`, { exitCode: ExitCode.interrupted });
+      throw new DbopsError(`Interrupted by ${signal} after ${to} of ${options.sessions} sessions; the partial file was removed.`, {
+        exitCode: ExitCode.interrupted,
+      });
     }
   }
   db.exec(sampleIndexes);

@@ -27,9 +27,4 @@ CREATE INDEX idx_messages_session_id ON messages(session_id);
 CREATE INDEX idx_messages_timestamp ON messages(timestamp);
 `;
 
-export const sampleIndexNames = Object.freeze([
-  'idx_sessions_user_id',
-  'idx_sessions_updated_at',
-  'idx_messages_session_id',
-  'idx_messages_timestamp',
-]);
+export const sampleIndexNames = Object.freeze(['idx_sessions_user_id', 'idx_sessions_updated_at', 'idx_messages_session_id', 'idx_messages_timestamp']);

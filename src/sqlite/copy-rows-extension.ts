@@ -19,7 +19,11 @@ const cacheDirectory = fileURLToPath(new URL('../../node_modules/.cache/dbops/',
 
 function builtPath(): string {
   const hash = createHash('sha256');
-  for (const file of sources) hash.update(`${path.basename(file)}\0`).update(readFileSync(file)).update('\0');
+  for (const file of sources)
+    hash
+      .update(`${path.basename(file)}\0`)
+      .update(readFileSync(file))
+      .update('\0');
   return path.join(cacheDirectory, `copy-rows-${hash.digest('hex').slice(0, 16)}${process.platform === 'darwin' ? '.dylib' : '.so'}`);
 }
 

@@ -90,8 +90,13 @@ export function sourceError(path: string, error: unknown): unknown {
   if (error instanceof DbopsError) return error;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
   const message = error instanceof Error ? error.message : String(error);
-  if (code.startsWith('SQLITE_NOTADB')) return new InputError(`${path} is not a SQLite database (${message}). Check that the path names the application's SQLite database.`, error);
-  if (code.startsWith('SQLITE_CORRUPT')) return new InputError(`The SQLite file ${path} is corrupt (${message}). Nothing was copied. Restore it from a backup, or recover it with sqlite3's .recover.`, error);
+  if (code.startsWith('SQLITE_NOTADB'))
+    return new InputError(`${path} is not a SQLite database (${message}). Check that the path names the application's SQLite database.`, error);
+  if (code.startsWith('SQLITE_CORRUPT'))
+    return new InputError(
+      `The SQLite file ${path} is corrupt (${message}). Nothing was copied. Restore it from a backup, or recover it with sqlite3's .recover.`,
+      error,
+    );
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new DbopsError(
       `The SQLite file ${path} is locked by another process (${message}), and stayed locked for 10 s. Stop the ` +
@@ -100,6 +105,7 @@ export function sourceError(path: string, error: unknown): unknown {
       { exitCode: ExitCode.input, cause: error },
     );
   }
-  if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES') return new InputError(`Cannot open the SQLite file ${path} (${message}). Check that it is readable by this user.`, error);
+  if (code.startsWith('SQLITE_CANTOPEN') || code === 'EACCES')
+    return new InputError(`Cannot open the SQLite file ${path} (${message}). Check that it is readable by this user.`, error);
   return error;
 }

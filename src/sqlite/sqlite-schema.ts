@@ -97,7 +97,10 @@ export function readSqliteSchema(db: SqliteDatabase): SqliteSchema {
   const encoding = str(db.get('PRAGMA encoding')?.encoding);
   const objects = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid").all();
   const withoutRowid = new Map(
-    db.prepare("SELECT name, wr FROM pragma_table_list WHERE schema = 'main'").all().map((row) => [str(row.name), Number(row.wr) === 1]),
+    db
+      .prepare("SELECT name, wr FROM pragma_table_list WHERE schema = 'main'")
+      .all()
+      .map((row) => [str(row.name), Number(row.wr) === 1]),
   );
   const tables = objects
     .filter((row) => row.type === 'table' && !/^\s*CREATE\s+VIRTUAL\s/i.test(str(row.sql)))
@@ -137,7 +140,9 @@ function readTable(db: SqliteDatabase, name: string, sql: string, withoutRowid: 
   const keyColumn = primaryKey.length === 1 ? columns.find((c) => c.name === primaryKey[0]) : undefined;
   const rowidAlias = !withoutRowid && keyColumn && keyColumn.declaredType.toUpperCase() === 'INTEGER' ? keyColumn.name : null;
 
-  const fkRows = db.prepare('SELECT id, seq, "table" AS parent, "from" AS col, "to" AS ref, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(name);
+  const fkRows = db
+    .prepare('SELECT id, seq, "table" AS parent, "from" AS col, "to" AS ref, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq')
+    .all(name);
   const foreignKeys: SqliteForeignKey[] = [];
   for (const id of [...new Set(fkRows.map((row) => Number(row.id)))]) {
     const parts = fkRows.filter((row) => Number(row.id) === id);
@@ -153,7 +158,10 @@ function readTable(db: SqliteDatabase, name: string, sql: string, withoutRowid: 
   }
 
   const indexSql = new Map(
-    db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?").all(name).map((row) => [str(row.name), row.sql === null ? null : str(row.sql)]),
+    db
+      .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?")
+      .all(name)
+      .map((row) => [str(row.name), row.sql === null ? null : str(row.sql)]),
   );
   const indexes: SqliteIndex[] = db
     .prepare('SELECT name, "unique" AS u, origin, partial FROM pragma_index_list(?) ORDER BY seq DESC')

@@ -39,7 +39,7 @@ export async function probeApiHealth(fetchImpl: Fetch, baseUrl: string, timeoutM
 
 async function askHealth(fetchImpl: Fetch, baseUrl: string, signal: AbortSignal): Promise<HealthProbe> {
   const response = await fetchImpl(new URL('/health', baseUrl), { signal });
-  const body = (await response.json().catch(() => undefined)) as Partial<ApiHealth> & { error?: string } | undefined;
+  const body = (await response.json().catch(() => undefined)) as (Partial<ApiHealth> & { error?: string }) | undefined;
   if (response.status !== 200 || !body || !isHealth(body)) {
     return { ok: false, problem: `GET /health answered ${response.status}${body?.error ? `: ${body.error}` : ''}` };
   }

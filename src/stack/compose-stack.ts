@@ -76,7 +76,9 @@ export class ComposeStack implements StackControl {
     const container = await this.container(service);
     const port = container.publishedPorts[containerPort];
     if (port === undefined) {
-      throw new DockerUnavailableError(`The ${service} container ${container.name} does not publish ${containerPort}; check the ports section of ${this.deps.config.composeFile}.`);
+      throw new DockerUnavailableError(
+        `The ${service} container ${container.name} does not publish ${containerPort}; check the ports section of ${this.deps.config.composeFile}.`,
+      );
     }
     return port;
   }
@@ -105,7 +107,9 @@ export class ComposeStack implements StackControl {
     const container = await this.container('postgres');
     if (container.state === 'paused') throw new ContainerStateError(container.name, 'paused', 'this command');
     if (container.state !== 'running') {
-      throw new DockerUnavailableError(`The postgres container ${container.name} is ${container.state}. Start the stack first (dbops up --env ${config.environment}).`);
+      throw new DockerUnavailableError(
+        `The postgres container ${container.name} is ${container.state}. Start the stack first (dbops up --env ${config.environment}).`,
+      );
     }
     const { user, password, database } = config.postgres;
     return new ContainerPostgres(this.deps.runtime, { containerId: container.id, containerName: container.name, user, password, database });
@@ -119,7 +123,9 @@ export class ComposeStack implements StackControl {
     let volumeFreeBytes: number | undefined;
     if (container.state === 'running') {
       // df inside the container measures the volume PostgreSQL writes to, wherever it is mounted.
-      const df = await runtime.exec(container.id, ['sh', '-c', 'df -Pk "${PGDATA:-/var/lib/postgresql/data}" | tail -n 1'], { timeoutMs: 5000 }).catch(() => undefined);
+      const df = await runtime
+        .exec(container.id, ['sh', '-c', 'df -Pk "${PGDATA:-/var/lib/postgresql/data}" | tail -n 1'], { timeoutMs: 5000 })
+        .catch(() => undefined);
       const available = Number(df?.stdout.trim().split(/\s+/)[3]);
       if (df?.exitCode === 0 && Number.isFinite(available)) volumeFreeBytes = available * 1024;
     }

@@ -44,11 +44,25 @@ export class ContainerPostgres {
   /** Runs a psql script (fed on stdin) against `database`; returns its unaligned output as rows of fields. */
   async psql(step: string, database: string, script: string, variables: Readonly<Record<string, string>> = {}): Promise<string[][]> {
     const command = [
-      'psql', '-X', '-q', '--no-password', '-v', 'ON_ERROR_STOP=1', '-A', '-t',
-      '-F', fieldSeparator, '-R', recordSeparator,
-      '-U', this.target.user, '-d', database,
+      'psql',
+      '-X',
+      '-q',
+      '--no-password',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-A',
+      '-t',
+      '-F',
+      fieldSeparator,
+      '-R',
+      recordSeparator,
+      '-U',
+      this.target.user,
+      '-d',
+      database,
       ...Object.entries(variables).flatMap(([name, value]) => ['-v', `${name}=${value}`]),
-      '-f', '-',
+      '-f',
+      '-',
     ];
     const result = await this.exec(command, { stdin: Readable.from([Buffer.from(script)]) });
     this.check(step, `psql -d ${database}`, result, 'Check the PostgreSQL log (`docker logs ' + this.target.containerName + '`).');
@@ -61,7 +75,11 @@ export class ContainerPostgres {
 
   /** Asked of the maintenance database: a restore must work when the application's database is gone. */
   async serverVersion(): Promise<{ text: string; major: number }> {
-    const [row] = await this.psql('Reading the server version', maintenanceDatabase, "SELECT current_setting('server_version'), current_setting('server_version_num');");
+    const [row] = await this.psql(
+      'Reading the server version',
+      maintenanceDatabase,
+      "SELECT current_setting('server_version'), current_setting('server_version_num');",
+    );
     const text = row?.[0] ?? '';
     return { text, major: Math.floor(Number(row?.[1] ?? 0) / 10_000) };
   }
@@ -99,10 +117,10 @@ export class ContainerPostgres {
 
   /** Restores an archive from `input` into an existing, empty database. */
   restoreInto(database: string, input: Readable, progress: Writable): Promise<ExecResult> {
-    return this.exec(
-      ['pg_restore', '--verbose', '--no-owner', '--no-privileges', '--exit-on-error', '--no-password', '-U', this.target.user, '-d', database],
-      { stdin: input, stderr: progress },
-    );
+    return this.exec(['pg_restore', '--verbose', '--no-owner', '--no-privileges', '--exit-on-error', '--no-password', '-U', this.target.user, '-d', database], {
+      stdin: input,
+      stderr: progress,
+    });
   }
 
   /**
@@ -110,7 +128,10 @@ export class ContainerPostgres {
    * defaults when `like` does not exist), so a restore never changes how text sorts.
    */
   async createDatabaseLike(database: string, like: string): Promise<void> {
-    await this.psql(`Creating database ${database}`, maintenanceDatabase, `
+    await this.psql(
+      `Creating database ${database}`,
+      maintenanceDatabase,
+      `
 -- ICU (PostgreSQL 15+, with rules from 16) and builtin (17+) providers are read through to_jsonb:
 -- on a server without those columns the keys are simply absent.
 SELECT format('CREATE DATABASE %I WITH TEMPLATE template0 OWNER %I ENCODING %L LC_COLLATE %L LC_CTYPE %L',
@@ -125,7 +146,9 @@ FROM pg_database d, to_jsonb(d) j WHERE d.datname = :'like'
 SELECT format('CREATE DATABASE %I WITH TEMPLATE template0 OWNER %I', :'db', :'owner')
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')
 \\gexec
-`, { db: database, owner: this.target.user, like });
+`,
+      { db: database, owner: this.target.user, like },
+    );
   }
 
   /**
@@ -135,7 +158,10 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')
    * their stored quoting, as pg_dump writes them.
    */
   async copyDatabaseProperties(from: string, to: string): Promise<void> {
-    await this.psql(`Carrying the settings and privileges of ${from} over to ${to}`, maintenanceDatabase, `
+    await this.psql(
+      `Carrying the settings and privileges of ${from} over to ${to}`,
+      maintenanceDatabase,
+      `
 SELECT format('ALTER %s SET %s TO %s',
     CASE WHEN s.setrole = 0 THEN format('DATABASE %I', :'to') ELSE format('ROLE %I IN DATABASE %I', pg_get_userbyid(s.setrole), :'to') END,
     CASE WHEN name ~ '^[A-Za-z_][A-Za-z0-9_.$]*$' THEN name ELSE quote_ident(name) END,
@@ -166,21 +192,32 @@ SELECT format('GRANT %s ON DATABASE %I TO %s%s', a.privilege_type, :'to',
 FROM pg_database d CROSS JOIN LATERAL aclexplode(d.datacl) AS a
 WHERE d.datname = :'from' AND a.grantee <> d.datdba
 \\gexec
-`, { from, to });
+`,
+      { from, to },
+    );
   }
 
   async dropDatabase(database: string): Promise<void> {
-    await this.psql(`Dropping database ${database}`, maintenanceDatabase, `
+    await this.psql(
+      `Dropping database ${database}`,
+      maintenanceDatabase,
+      `
 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();
 SELECT format('DROP DATABASE IF EXISTS %I', :'db')
 \\gexec
-`, { db: database });
+`,
+      { db: database },
+    );
   }
 
   /** Ends every session connected to `database`; returns how many there were. */
   async terminateConnections(database: string): Promise<number> {
-    const rows = await this.psql(`Ending connections to ${database}`, maintenanceDatabase,
-      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();", { db: database });
+    const rows = await this.psql(
+      `Ending connections to ${database}`,
+      maintenanceDatabase,
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();",
+      { db: database },
+    );
     return Number(rows[0]?.[0] ?? 0);
   }
 
@@ -191,16 +228,24 @@ SELECT format('DROP DATABASE IF EXISTS %I', :'db')
    * for them to go.
    */
   async swapDatabases(live: string, replacement: string, retired?: string): Promise<void> {
-    const retire = retired === undefined ? '' : `SELECT format('ALTER DATABASE %I RENAME TO %I', :'live', :'retired') WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'live')
+    const retire =
+      retired === undefined
+        ? ''
+        : `SELECT format('ALTER DATABASE %I RENAME TO %I', :'live', :'retired') WHERE EXISTS (SELECT FROM pg_database WHERE datname = :'live')
 \\gexec
 `;
-    await this.psql(`Renaming ${replacement} to ${live}`, maintenanceDatabase, `
+    await this.psql(
+      `Renaming ${replacement} to ${live}`,
+      maintenanceDatabase,
+      `
 SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname IN (:'live', :'replacement') AND pid <> pg_backend_pid();
 BEGIN;
 ${retire}SELECT format('ALTER DATABASE %I RENAME TO %I', :'replacement', :'live')
 \\gexec
 COMMIT;
-`, { live, replacement, ...(retired === undefined ? {} : { retired }) });
+`,
+      { live, replacement, ...(retired === undefined ? {} : { retired }) },
+    );
   }
 
   async analyze(database: string): Promise<void> {

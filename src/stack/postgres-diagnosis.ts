@@ -54,16 +54,28 @@ export function diagnosePostgres(evidence: PostgresEvidence): Diagnosis {
   }
   switch (evidence.state) {
     case 'missing':
-      return { cause: 'removed', finding: `the postgres container ${name} no longer exists`, fix: 'Something removed it (docker rm, compose down): start the stack again and run again.' };
+      return {
+        cause: 'removed',
+        finding: `the postgres container ${name} no longer exists`,
+        fix: 'Something removed it (docker rm, compose down): start the stack again and run again.',
+      };
     case 'paused':
       return { cause: 'paused', finding: `${name} is paused`, fix: `Unpause it (\`docker unpause ${name}\`), then run again.` };
     case 'exited':
     case 'dead':
       if (evidence.exitCode === 137) {
-        return { cause: 'killed', finding: `${name} was killed (SIGKILL, exit code 137) from outside dbops`, fix: 'Find who stopped it (`docker events`, the host kernel log), start it again, then run again.' };
+        return {
+          cause: 'killed',
+          finding: `${name} was killed (SIGKILL, exit code 137) from outside dbops`,
+          fix: 'Find who stopped it (`docker events`, the host kernel log), start it again, then run again.',
+        };
       }
       if (evidence.exitCode === 0 || evidence.exitCode === 143) {
-        return { cause: 'stopped', finding: `${name} was stopped (exit code ${evidence.exitCode})`, fix: 'Something stopped the stack during the step (docker stop, compose down): start it again, then run again.' };
+        return {
+          cause: 'stopped',
+          finding: `${name} was stopped (exit code ${evidence.exitCode})`,
+          fix: 'Something stopped the stack during the step (docker stop, compose down): start it again, then run again.',
+        };
       }
       return {
         cause: 'crashed',
@@ -72,10 +84,18 @@ export function diagnosePostgres(evidence: PostgresEvidence): Diagnosis {
       };
   }
   if ((evidence.restartsDuringStep ?? 0) > 0 || evidence.state === 'restarting' || evidence.fault === 'crash restart') {
-    return { cause: 'restarted', finding: `${name} restarted during the step${lastLine(evidence)}`, fix: `Read \`docker logs ${name}\` for the crash, then run again.` };
+    return {
+      cause: 'restarted',
+      finding: `${name} restarted during the step${lastLine(evidence)}`,
+      fix: `Read \`docker logs ${name}\` for the crash, then run again.`,
+    };
   }
   if (evidence.fault === 'terminated') {
-    return { cause: 'terminated', finding: `dbops' session in ${name} was ended by an administrator command`, fix: 'Someone ran pg_terminate_backend or shut the server down: find out who, then run again.' };
+    return {
+      cause: 'terminated',
+      finding: `dbops' session in ${name} was ended by an administrator command`,
+      fix: 'Someone ran pg_terminate_backend or shut the server down: find out who, then run again.',
+    };
   }
   return { cause: 'unknown', finding: `${name} is ${evidence.state}${lastLine(evidence)}`, fix: `Read \`docker logs ${name}\`, then run again.` };
 }

@@ -21,7 +21,11 @@ function compare(a: string, b: string): number {
 }
 
 /** Compares what a check found (`actual`) with what was expected, table by table. Pure. */
-export function compareTableRows(expected: readonly TableRows[], actual: readonly TableRows[], labels = { expected: 'expected', actual: 'found' }): RowCountComparison {
+export function compareTableRows(
+  expected: readonly TableRows[],
+  actual: readonly TableRows[],
+  labels = { expected: 'expected', actual: 'found' },
+): RowCountComparison {
   const found = new Map(actual.map((table) => [key(table), table]));
   const differences: string[] = [];
   for (const table of sortTables(expected)) {
@@ -30,7 +34,8 @@ export function compareTableRows(expected: readonly TableRows[], actual: readonl
     if (!other) differences.push(`${displayName(table)}: ${labels.expected} ${table.rows} rows, but the table is missing from what was ${labels.actual}`);
     else if (other.rows !== table.rows) differences.push(`${displayName(table)}: ${labels.expected} ${table.rows} rows, ${labels.actual} ${other.rows}`);
   }
-  for (const table of sortTables([...found.values()])) differences.push(`${displayName(table)}: not ${labels.expected}, but ${labels.actual} with ${table.rows} rows`);
+  for (const table of sortTables([...found.values()]))
+    differences.push(`${displayName(table)}: not ${labels.expected}, but ${labels.actual} with ${table.rows} rows`);
   return { differences };
 }
 

@@ -21,7 +21,10 @@ export function restoreCheckTasks(run: RestoreRun, file: CheckedFile): ListrTask
     {
       title: 'Check the archive: this server reads its format, and pg_restore reads every byte',
       task: async (ctx, task) => {
-        ctx.check = await run.checkArchive(file, throttled((text) => (task.output = text)));
+        ctx.check = await run.checkArchive(
+          file,
+          throttled((text) => (task.output = text)),
+        );
         const { header, manifest, tables } = ctx.check;
         task.title =
           `Archive of ${header.database ?? '?'} (pg_dump ${header.pgDumpVersion ?? '?'}, format ${header.version}, ${formatBytes(ctx.check.sizeBytes)}): ` +

@@ -23,17 +23,15 @@ function pipelineTasks(pipeline: TransferPipeline, options: TransferOptions, dep
         task.title = pipeline.opened(ctx.session.plan, options.sqlitePath);
       },
     },
-    ...pipeline.phases.map(
-      (phase): ListrTask<TransferContext> => ({
-        title: phase.title,
-        enabled: phase.enabled(resolved),
-        task: async (ctx, task) => {
-          const session = ctx.session as TransferSession;
-          const ms = await session.run(phase);
-          task.title = phase.done(session.report, ms);
-        },
-      }),
-    ),
+    ...pipeline.phases.map((phase): ListrTask<TransferContext> => ({
+      title: phase.title,
+      enabled: phase.enabled(resolved),
+      task: async (ctx, task) => {
+        const session = ctx.session as TransferSession;
+        const ms = await session.run(phase);
+        task.title = phase.done(session.report, ms);
+      },
+    })),
   ];
 }
 

@@ -27,7 +27,16 @@ export interface StatsRequest {
 }
 
 export const emptyStats: ColumnStats = Object.freeze({
-  nonNull: 0, integers: 0, reals: 0, texts: 0, blobs: 0, minInteger: null, maxInteger: null, dateTexts: 0, dateOnlyTexts: 0, jsonTexts: 0,
+  nonNull: 0,
+  integers: 0,
+  reals: 0,
+  texts: 0,
+  blobs: 0,
+  minInteger: null,
+  maxInteger: null,
+  dateTexts: 0,
+  dateOnlyTexts: 0,
+  jsonTexts: 0,
 });
 
 const dateGlob = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'";
@@ -95,7 +104,11 @@ export function mergeKindsRows(rows: readonly Record<string, SqliteValue>[]): Re
 }
 
 /** The one kind of value a column holds, from the smallest and largest typeof() of its non-null values; undefined when several. */
-export function singleKind(nonNull: number, smallest: SqliteValue | undefined, largest: SqliteValue | undefined): 'integer' | 'real' | 'text' | 'blob' | 'none' | undefined {
+export function singleKind(
+  nonNull: number,
+  smallest: SqliteValue | undefined,
+  largest: SqliteValue | undefined,
+): 'integer' | 'real' | 'text' | 'blob' | 'none' | undefined {
   if (nonNull === 0) return 'none';
   if (smallest !== largest) return undefined;
   return smallest === 'integer' || smallest === 'real' || smallest === 'text' || smallest === 'blob' ? smallest : undefined;
@@ -113,10 +126,14 @@ export function readColumnStats(
   const num = (value: SqliteValue | undefined) => Number(value ?? 0);
   const big = (value: SqliteValue | undefined) => (value === null || value === undefined ? null : BigInt(value as bigint));
   const rows = num(row.total);
-  const kinds = columns.map((column, i) => (column.rowidAlias ? (rows === 0 ? 'none' : 'integer') : singleKind(num(row[`n${i}`]), row[`lt${i}`], row[`ht${i}`])));
+  const kinds = columns.map((column, i) =>
+    column.rowidAlias ? (rows === 0 ? 'none' : 'integer') : singleKind(num(row[`n${i}`]), row[`lt${i}`], row[`ht${i}`]),
+  );
   const ranged = columns.map((column, i) => kinds[i] === 'integer' && !column.rowidAlias);
   const ranges = ranged.some(Boolean)
-    ? (db.get(`SELECT ${columns.flatMap((c, i) => (ranged[i] ? [`min(${quoteIdentifier(c.name)}) AS lo${i}`, `max(${quoteIdentifier(c.name)}) AS hi${i}`] : [])).join(', ')} FROM ${quoteIdentifier(table)}`) ?? {})
+    ? (db.get(
+        `SELECT ${columns.flatMap((c, i) => (ranged[i] ? [`min(${quoteIdentifier(c.name)}) AS lo${i}`, `max(${quoteIdentifier(c.name)}) AS hi${i}`] : [])).join(', ')} FROM ${quoteIdentifier(table)}`,
+      ) ?? {})
     : {};
   const stats: (ColumnStats | undefined)[] = columns.map((column, i) => {
     const kind = kinds[i];

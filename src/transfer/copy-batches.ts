@@ -85,7 +85,8 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
     batchSql = (where) =>
       `SELECT dbops_copy_rows('${native.spec}', ${names.join(', ')}), count(*) FROM (SELECT ${native.values.map((v, i) => `${v} AS ${names[i]}`).join(', ')} FROM ${from} ${where} ORDER BY ${keys})`;
   } else if (line) {
-    batchSql = (where) => `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${line.sql}, char(${rowMarker})) AS line FROM ${from} ${where} ORDER BY ${keys})`;
+    batchSql = (where) =>
+      `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${line.sql}, char(${rowMarker})) AS line FROM ${from} ${where} ORDER BY ${keys})`;
   }
   if (input.assumed && !batchSql) throw new NotAsDeclaredError(table.name);
   if (!batchSql) {
@@ -101,7 +102,11 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
     if (!prepared) statements.set(name, (prepared = input.db.prepare(sql())));
     return prepared;
   };
-  const boundary = (after: boolean) => statement(`boundary ${after}`, () => `SELECT ${order.key.map(quoteIdentifier).join(', ')} FROM ${from} ${keyRangeWhere(order, after, false)} ORDER BY ${keys} LIMIT 1 OFFSET ?`);
+  const boundary = (after: boolean) =>
+    statement(
+      `boundary ${after}`,
+      () => `SELECT ${order.key.map(quoteIdentifier).join(', ')} FROM ${from} ${keyRangeWhere(order, after, false)} ORDER BY ${keys} LIMIT 1 OFFSET ?`,
+    );
   const batch = (after: boolean, upTo: boolean) => statement(`batch ${after} ${upTo}`, () => select(keyRangeWhere(order, after, upTo)));
 
   const jsonCache = new Map<string, Buffer>();

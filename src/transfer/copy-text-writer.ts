@@ -1,6 +1,15 @@
 /** COPY's escape letter for each byte that has one (\b \t \n \v \f \r \\), 0 for the others. */
 const escapeLetters = new Uint8Array(93);
-for (const [byte, letter] of [[8, 'b'], [9, 't'], [10, 'n'], [11, 'v'], [12, 'f'], [13, 'r'], [92, '\\']] as const) escapeLetters[byte] = letter.charCodeAt(0);
+for (const [byte, letter] of [
+  [8, 'b'],
+  [9, 't'],
+  [10, 'n'],
+  [11, 'v'],
+  [12, 'f'],
+  [13, 'r'],
+  [92, '\\'],
+] as const)
+  escapeLetters[byte] = letter.charCodeAt(0);
 
 /**
  * Builds PostgreSQL COPY text (tab-separated, `\N` for NULL, backslash escapes) straight into large

@@ -74,7 +74,10 @@ export async function bindExistingTables(state: TransferState): Promise<void> {
     };
     state.tables.push(tableState);
     if (!existed) {
-      failTable(state, tableState, { table: table.source.name, problem: `missing in PostgreSQL (expected ${qualifiedName(state.options.schema, table.target)}).` });
+      failTable(state, tableState, {
+        table: table.source.name,
+        problem: `missing in PostgreSQL (expected ${qualifiedName(state.options.schema, table.target)}).`,
+      });
     }
   }
   state.report.tables.push(...state.tables.map((s) => s.report));
@@ -86,7 +89,11 @@ export async function bindExistingTables(state: TransferState): Promise<void> {
  * are; the plan keeps its own types (it is not changed: the bound types live in the table's state).
  */
 async function bindColumns(state: TransferState): Promise<void> {
-  const types = await columnTypes(mainConnection(state), state.options.schema, state.tables.map((s) => s.plan.target));
+  const types = await columnTypes(
+    mainConnection(state),
+    state.options.schema,
+    state.tables.map((s) => s.plan.target),
+  );
   for (const table of state.tables) {
     if (table.report.status === 'failed') continue;
     const { plan } = table;

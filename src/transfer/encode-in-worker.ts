@@ -98,7 +98,11 @@ export class EncoderThread {
  * writer from committing, so the worker's connection sees the caller's snapshot. (In WAL mode
  * a second connection could see newer rows.)
  */
-export async function* encodeTableInWorker(input: WorkerEncodeInput, events: WorkerEncodeEvents, thread = EncoderThread.start()): AsyncGenerator<CopyBatch | undefined> {
+export async function* encodeTableInWorker(
+  input: WorkerEncodeInput,
+  events: WorkerEncodeEvents,
+  thread = EncoderThread.start(),
+): AsyncGenerator<CopyBatch | undefined> {
   if (!thread) {
     yield undefined;
     return;

@@ -9,10 +9,7 @@ import { dateFromText, timestampFromInteger, timestampFromReal, timestampFromTex
 export type SourceValue = bigint | number | Buffer | null;
 
 /** Why one value cannot be written as it is. */
-export type ValueProblem =
-  | { readonly type: 'nul' }
-  | { readonly type: 'utf8' }
-  | { readonly type: 'convert'; readonly reason: string };
+export type ValueProblem = { readonly type: 'nul' } | { readonly type: 'utf8' } | { readonly type: 'convert'; readonly reason: string };
 
 const limits = {
   smallint: [-32768n, 32767n],
@@ -60,7 +57,11 @@ export function encodeValue(writer: CopyTextWriter, type: TargetType, value: Exc
     case 'timestamp':
     case 'timestamptz': {
       const text =
-        typeof value === 'bigint' ? timestampFromInteger(value) : typeof value === 'number' ? timestampFromReal(value) : timestampFromText(value.toString('latin1'));
+        typeof value === 'bigint'
+          ? timestampFromInteger(value)
+          : typeof value === 'number'
+            ? timestampFromReal(value)
+            : timestampFromText(value.toString('latin1'));
       if (text === undefined) return convert(value, 'is not a date and time dbops can convert exactly');
       writer.ascii(text);
       return undefined;

@@ -51,9 +51,14 @@ export async function finishSchema(state: TransferState): Promise<void> {
     }
   }
   const builds: Work[] = constraints.filter((s) => s.kind === 'index' || (s.index && !existing.relations.has(s.targetName))).map((build) => ({ build }));
-  const checks: Work[] = verifiesTransfer(state) ? verifiable(state).filter((s) => s.report.verified === undefined).map((table) => ({ table })) : [];
+  const checks: Work[] = verifiesTransfer(state)
+    ? verifiable(state)
+        .filter((s) => s.report.verified === undefined)
+        .map((table) => ({ table }))
+    : [];
   const size = (item: Work) => ('table' in item ? item.table.plan.rows : rows('build' in item ? item.build.table : ''));
-  const parentLoaded = (step: SchemaStep) => loaded.has(state.plan.tables.find((t) => qualifiedName(schema, t.target) === step.foreignKey?.parent)?.source.name ?? '');
+  const parentLoaded = (step: SchemaStep) =>
+    loaded.has(state.plan.tables.find((t) => qualifiedName(schema, t.target) === step.foreignKey?.parent)?.source.name ?? '');
   const foreignKeys = state.plan.foreignKeys.filter((s) => !skipped(s) && parentLoaded(s));
   // Largest tables first, so the long tasks start early and the two connections finish together;
   // validations last, after the index builds they would wait for; then foreign keys, once every
@@ -71,7 +76,9 @@ export async function finishSchema(state: TransferState): Promise<void> {
   // PostgreSQL's parallel index build pays only with cores to spare: on a server that shares this
   // machine's cores with the other connections and this process, it took a quarter more CPU.
   const serial = isLocalTarget(state.options.postgres) && availableParallelism() < state.connections.length + 2;
-  await Promise.all(state.connections.map((c) => c.query(`SET maintenance_work_mem = '${indexBuildMemory}'${serial ? '; SET max_parallel_maintenance_workers = 0' : ''}`)));
+  await Promise.all(
+    state.connections.map((c) => c.query(`SET maintenance_work_mem = '${indexBuildMemory}'${serial ? '; SET max_parallel_maintenance_workers = 0' : ''}`)),
+  );
   await runPool(state, work, async (connection, item) => {
     if ('table' in item) return verifyLoadedTable(state, connection, item.table);
     if ('foreignKey' in item) {
@@ -101,7 +108,10 @@ export async function finishSchema(state: TransferState): Promise<void> {
       }
     },
   );
-  await createViews(state, state.plan.views.filter((v) => !existing.relations.has(v.targetName)));
+  await createViews(
+    state,
+    state.plan.views.filter((v) => !existing.relations.has(v.targetName)),
+  );
 }
 
 /** Validates a check added NOT VALID; rows SQLite let through that break it leave it NOT VALID, with a warning. */
@@ -128,7 +138,9 @@ async function addForeignKey(state: TransferState, connection: PostgresConnectio
     }
     const notNull = fk.columns.map((c) => `c.${quoteIdentifier(c)} IS NOT NULL`).join(' AND ');
     const match = fk.columns.map((c, i) => `p.${quoteIdentifier(fk.parentColumns[i] as string)} = c.${quoteIdentifier(c)}`).join(' AND ');
-    const orphans = await connection.query<{ n: string }>(`SELECT count(*) AS n FROM ${fk.child} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${fk.parent} p WHERE ${match})`);
+    const orphans = await connection.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${fk.child} c WHERE ${notNull} AND NOT EXISTS (SELECT 1 FROM ${fk.parent} p WHERE ${match})`,
+    );
     await connection.query(`${step.sql} NOT VALID`);
     state.report.orphans.push({ table: step.table, foreignKey: step.name, constraint: step.targetName, orphanRows: Number(orphans.rows[0]?.n ?? 0) });
   }
@@ -153,5 +165,6 @@ async function createViews(state: TransferState, views: readonly SchemaStep[]): 
     if (failed.length === pending.length) break;
     pending = failed;
   }
-  for (const view of pending) state.report.untranslatable.push({ kind: 'view', object: view.name, reason: `PostgreSQL refused the translated SQL: ${errors.get(view.name) ?? ''}` });
+  for (const view of pending)
+    state.report.untranslatable.push({ kind: 'view', object: view.name, reason: `PostgreSQL refused the translated SQL: ${errors.get(view.name) ?? ''}` });
 }

@@ -50,13 +50,20 @@ export function inferColumnType(declared: string, stats: ColumnStats, options: {
   if (nonNull === 0) return { type: declaredType(declared, family) };
   if (blobs > 0) {
     if (blobs === nonNull && family === 'blob') return { type: targetType('bytea') };
-    return { type: targetType('bytea'), widened: blobs === nonNull ? `${shown} but holds only blobs` : `${shown} but holds blobs mixed with other values; kept byte for byte as bytea` };
+    return {
+      type: targetType('bytea'),
+      widened: blobs === nonNull ? `${shown} but holds only blobs` : `${shown} but holds blobs mixed with other values; kept byte for byte as bytea`,
+    };
   }
   if (texts > 0) {
     const temporal = family === 'date' || family === 'timestamp';
     if (temporal && stats.dateTexts === texts) {
       if (family === 'date' && stats.dateOnlyTexts === texts && numbers === 0) return { type: targetType('date') };
-      if (numbers > 0) return { type: targetType('timestamp'), widened: `${shown} holds ISO text and numbers: unix seconds (milliseconds above 10^11), reals between 10^6 and 10^7 as julian days` };
+      if (numbers > 0)
+        return {
+          type: targetType('timestamp'),
+          widened: `${shown} holds ISO text and numbers: unix seconds (milliseconds above 10^11), reals between 10^6 and 10^7 as julian days`,
+        };
       return { type: targetType('timestamp'), ...(family === 'date' ? { widened: `${shown} but holds date-times; loaded as timestamp` } : {}) };
     }
     if (numbers === 0) {
@@ -71,10 +78,14 @@ export function inferColumnType(declared: string, stats: ColumnStats, options: {
   }
   // Only numbers from here on.
   if (family === 'date' || family === 'timestamp') {
-    return { type: targetType('timestamp'), widened: `${shown} holds numbers: converted as unix seconds (milliseconds above 10^11), reals between 10^6 and 10^7 as julian days` };
+    return {
+      type: targetType('timestamp'),
+      widened: `${shown} holds numbers: converted as unix seconds (milliseconds above 10^11), reals between 10^6 and 10^7 as julian days`,
+    };
   }
   if (family === 'boolean') {
-    if (reals === 0 && stats.minInteger !== null && stats.maxInteger !== null && stats.minInteger >= 0n && stats.maxInteger <= 1n) return { type: targetType('boolean') };
+    if (reals === 0 && stats.minInteger !== null && stats.maxInteger !== null && stats.minInteger >= 0n && stats.maxInteger <= 1n)
+      return { type: targetType('boolean') };
     return { ...integerOrNumeric(declared, stats), widened: `${shown} but holds numbers other than 0 and 1` };
   }
   if (family === 'numeric') {
@@ -84,7 +95,8 @@ export function inferColumnType(declared: string, stats: ColumnStats, options: {
   if (family === 'real') return { type: targetType('double') };
   if (reals === 0) return integerOrNumeric(declared, stats);
   if (integers === 0) {
-    if (family === 'integer' || family === 'text' || family === 'json') return { type: targetType('double'), widened: `${shown} but holds reals; loaded as double precision` };
+    if (family === 'integer' || family === 'text' || family === 'json')
+      return { type: targetType('double'), widened: `${shown} but holds reals; loaded as double precision` };
     return { type: targetType('double') };
   }
   return { type: numericType(), widened: `${shown} but holds integers and reals; loaded as numeric, which keeps both exactly` };

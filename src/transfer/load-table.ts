@@ -129,7 +129,16 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
       ? inWorkerOrHere(
           where,
           encodeTableInWorker(
-            { path: input.workerPath, table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid, assumed: input.assumed, extension: input.extension },
+            {
+              path: input.workerPath,
+              table,
+              columns,
+              order,
+              utf8: input.utf8,
+              replaceInvalid: input.replaceInvalid,
+              assumed: input.assumed,
+              extension: input.extension,
+            },
             { onReplace: replace, onProblem: stop, ...(input.counts ? { counts: input.counts } : {}) },
             input.encoderThread,
           ),

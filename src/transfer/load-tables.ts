@@ -71,7 +71,8 @@ async function completeFromBefore(state: TransferState, connection: PostgresConn
   if (Number(count.rows[0]?.n) === plan.rows) return true;
   for (const fk of state.plan.foreignKeys.filter((f) => f.table === plan.source.name || f.foreignKey?.parent === qualified)) {
     const child = state.plan.tables.find((t) => t.source.name === fk.table);
-    if (child) await connection.query(`ALTER TABLE ${qualifiedName(state.options.schema, child.target)} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(fk.targetName)}`);
+    if (child)
+      await connection.query(`ALTER TABLE ${qualifiedName(state.options.schema, child.target)} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(fk.targetName)}`);
   }
   return false;
 }
@@ -124,7 +125,9 @@ async function loadOne(state: TransferState, connection: PostgresConnection, tab
       }
       if (pgError(error).code === '23514' && table.checksOnLoad.length > 0) {
         const qualified = qualifiedName(state.options.schema, plan.target);
-        await connection.query(`ALTER TABLE ${qualified} ${table.checksOnLoad.map((c) => `DROP CONSTRAINT IF EXISTS ${quoteIdentifier(c.targetName)}`).join(', ')}`);
+        await connection.query(
+          `ALTER TABLE ${qualified} ${table.checksOnLoad.map((c) => `DROP CONSTRAINT IF EXISTS ${quoteIdentifier(c.targetName)}`).join(', ')}`,
+        );
         table.checksOnLoad = [];
         continue;
       }

@@ -42,7 +42,13 @@ function rollbackJournal(db: SqliteDatabase): boolean {
   return mode === 'delete' || mode === 'truncate' || mode === 'persist';
 }
 
-function emptyReport(options: ResolvedTransferOptions, plan: TransferPlan, command: 'transfer' | 'verify', startedAt: number, readerThread: boolean): TransferReport {
+function emptyReport(
+  options: ResolvedTransferOptions,
+  plan: TransferPlan,
+  command: 'transfer' | 'verify',
+  startedAt: number,
+  readerThread: boolean,
+): TransferReport {
   return {
     command,
     source: options.sqlitePath,
@@ -54,7 +60,9 @@ function emptyReport(options: ResolvedTransferOptions, plan: TransferPlan, comma
     phases: [],
     tables: [],
     widenedColumns: plan.tables.flatMap((table) =>
-      table.columns.flatMap((column) => (column.widened ? [{ table: table.source.name, column: column.source, type: column.type.sql, reason: column.widened }] : [])),
+      table.columns.flatMap((column) =>
+        column.widened ? [{ table: table.source.name, column: column.source, type: column.type.sql, reason: column.widened }] : [],
+      ),
     ),
     warnings: [],
     untranslatable: [...plan.untranslatable],
@@ -115,7 +123,11 @@ export async function openTransfer(input: TransferOptions, deps: TransferDeps, c
         }
       }
       // The helper then scans statistics too, when it sees this connection's snapshot.
-      stats = await readTableStats(db, tables.filter((t) => !assumed.has(t.name)), sameSnapshot ? helper : undefined);
+      stats = await readTableStats(
+        db,
+        tables.filter((t) => !assumed.has(t.name)),
+        sameSnapshot ? helper : undefined,
+      );
       for (const [name, promised] of assumed) stats.set(name, promised);
     } catch (error) {
       // A damaged file is reported as quick_check describes it, as when the check ran first.

@@ -31,7 +31,9 @@ interface Piece {
  */
 export async function readTableStats(db: SqliteDatabase, tables: readonly SqliteTable[], helper?: StatsHelper): Promise<Map<string, TableStats>> {
   const requests = new Map(tables.map((table) => [table.name, statsRequests(table)]));
-  const pieces = new Map<string, Piece[]>(tables.map((table) => [table.name, helper ? splitScan(db, table, requests.get(table.name)!) : [wholeScan(table, requests.get(table.name)!)]]));
+  const pieces = new Map<string, Piece[]>(
+    tables.map((table) => [table.name, helper ? splitScan(db, table, requests.get(table.name)!) : [wholeScan(table, requests.get(table.name)!)]]),
+  );
   const rows = new Map<Piece, Record<string, SqliteValue>>();
   const queue = [...pieces.values()].flat();
   let helping = helper !== undefined;
@@ -41,18 +43,21 @@ export async function readTableStats(db: SqliteDatabase, tables: readonly Sqlite
     while (helping && held < helperDepth && queue.length > 0) {
       const piece = queue.pop() as Piece;
       held += 1;
-      helper!.get(piece.sql, piece.params).then(
-        (row) => rows.set(piece, row),
-        () => {
-          // This thread reads the piece again, and reports the error if it has one.
-          helping = false;
-          queue.push(piece);
-        },
-      ).finally(() => {
-        held -= 1;
-        feedHelper();
-        wake?.();
-      });
+      helper!
+        .get(piece.sql, piece.params)
+        .then(
+          (row) => rows.set(piece, row),
+          () => {
+            // This thread reads the piece again, and reports the error if it has one.
+            helping = false;
+            queue.push(piece);
+          },
+        )
+        .finally(() => {
+          held -= 1;
+          feedHelper();
+          wake?.();
+        });
     }
   };
   feedHelper();
@@ -129,7 +134,12 @@ function rowidEnds(db: SqliteDatabase, table: SqliteTable, rowid: string): { lo:
 }
 
 function statsRequests(table: SqliteTable): StatsRequest[] {
-  return table.columns.map((c) => ({ name: c.name, dates: wantsDateStats(c.declaredType), json: wantsJsonStats(c.declaredType), rowidAlias: c.name === table.rowidAlias }));
+  return table.columns.map((c) => ({
+    name: c.name,
+    dates: wantsDateStats(c.declaredType),
+    json: wantsJsonStats(c.declaredType),
+    rowidAlias: c.name === table.rowidAlias,
+  }));
 }
 
 function wholeScan(table: SqliteTable, requests: readonly StatsRequest[]): Piece {

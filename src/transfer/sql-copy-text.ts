@@ -84,7 +84,9 @@ export function columnCopySql(type: TargetType, q: string, options: CopySqlOptio
       return sql(`CASE typeof(${q}) WHEN 'text' THEN ${escapeSql(q)}${integer}${nullCase} END`);
     }
     case 'bytea':
-      return sql(`CASE typeof(${q}) WHEN 'blob' THEN '\\\\x' || lower(hex(${q})) WHEN 'text' THEN '\\\\x' || lower(hex(${q})) WHEN 'integer' THEN '\\\\x' || lower(hex(CAST(${q} AS TEXT))) WHEN 'null' THEN ${nullText} END`);
+      return sql(
+        `CASE typeof(${q}) WHEN 'blob' THEN '\\\\x' || lower(hex(${q})) WHEN 'text' THEN '\\\\x' || lower(hex(${q})) WHEN 'integer' THEN '\\\\x' || lower(hex(CAST(${q} AS TEXT))) WHEN 'null' THEN ${nullText} END`,
+      );
     case 'double': {
       // %.15g is exact and shortest whenever it reads back as the same double: any double whose
       // shortest form has at most 15 digits prints as those digits (DBL_DIG). Subnormals, zero

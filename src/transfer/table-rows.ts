@@ -35,15 +35,17 @@ const keyKinds = new Set(['smallint', 'integer', 'bigint', 'text', 'bytea']);
  * way: integer, text (bytewise) or blob keys, every value of one kind, none NULL.
  */
 export function rowOrder(table: SqliteTable, columns: readonly RowColumn[], stats: readonly ColumnStats[], rows: number): RowOrder {
-  const sortable = table.primaryKey.length > 0 && table.primaryKey.every((name) => {
-    const index = table.columns.findIndex((c) => c.name === name);
-    const column = columns[index];
-    const s = stats[index];
-    if (!column || !s || !keyKinds.has(column.type.kind) || s.nonNull !== rows) return false;
-    if (column.type.kind === 'text') return s.texts === rows;
-    if (column.type.kind === 'bytea') return s.blobs === rows;
-    return s.integers === rows;
-  });
+  const sortable =
+    table.primaryKey.length > 0 &&
+    table.primaryKey.every((name) => {
+      const index = table.columns.findIndex((c) => c.name === name);
+      const column = columns[index];
+      const s = stats[index];
+      if (!column || !s || !keyKinds.has(column.type.kind) || s.nonNull !== rows) return false;
+      if (column.type.kind === 'text') return s.texts === rows;
+      if (column.type.kind === 'bytea') return s.blobs === rows;
+      return s.integers === rows;
+    });
   const sortExpressions = table.primaryKey.map((name) => {
     const index = table.columns.findIndex((c) => c.name === name);
     const integers = (stats[index]?.integers ?? 0) === rows && !table.withoutRowid && name === table.rowidAlias;
@@ -74,7 +76,13 @@ export function rowsSelect(table: SqliteTable, columns: readonly RowColumn[], or
  * Reads a table in batches by key (keyset paging), so no statement stays open between batches and
  * memory holds one batch. Each row is [key values..., column values...]; text arrives as bytes.
  */
-export function* readTableRows(db: SqliteDatabase, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, utf8: boolean): Generator<SourceValue[][]> {
+export function* readTableRows(
+  db: SqliteDatabase,
+  table: SqliteTable,
+  columns: readonly RowColumn[],
+  order: RowOrder,
+  utf8: boolean,
+): Generator<SourceValue[][]> {
   const keys = order.sortExpressions;
   const from = rowsSelect(table, columns, order, utf8);
   const orderBy = `ORDER BY ${keys.join(', ')}`;
@@ -86,7 +94,8 @@ export function* readTableRows(db: SqliteDatabase, table: SqliteTable, columns: 
   let last: SqliteValue[] | undefined;
   for (;;) {
     const keyCount = order.key.length;
-    const rows = last === undefined ? (pageable ? allRows(first, keyCount, batch) : allRows(db.prepare(from), keyCount, undefined)) : allRows(next, keyCount, batch, last);
+    const rows =
+      last === undefined ? (pageable ? allRows(first, keyCount, batch) : allRows(db.prepare(from), keyCount, undefined)) : allRows(next, keyCount, batch, last);
     if (rows.length > 0) yield rows;
     if (!pageable || rows.length < batch) return;
     last = (rows[rows.length - 1] as SqliteValue[]).slice(0, keyCount);
@@ -105,7 +114,9 @@ export function readRangeRows(
   after: readonly SqliteValue[] | undefined,
   upTo: readonly SqliteValue[] | undefined,
 ): SourceValue[][] {
-  const statement = db.prepare(`${rowsSelect(table, columns, order, utf8)} ${keyRangeWhere(order, after !== undefined, upTo !== undefined)} ORDER BY ${order.sortExpressions.join(', ')}`);
+  const statement = db.prepare(
+    `${rowsSelect(table, columns, order, utf8)} ${keyRangeWhere(order, after !== undefined, upTo !== undefined)} ORDER BY ${order.sortExpressions.join(', ')}`,
+  );
   return allRows(statement, order.key.length, undefined, [...(after ?? []), ...(upTo ?? [])]);
 }
 

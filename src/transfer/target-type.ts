@@ -1,18 +1,6 @@
 /** The PostgreSQL types dbops loads into, and how each value is encoded for them. */
 export type TargetKind =
-  | 'smallint'
-  | 'integer'
-  | 'bigint'
-  | 'double'
-  | 'numeric'
-  | 'boolean'
-  | 'timestamp'
-  | 'timestamptz'
-  | 'date'
-  | 'text'
-  | 'bytea'
-  | 'jsonb'
-  | 'json';
+  'smallint' | 'integer' | 'bigint' | 'double' | 'numeric' | 'boolean' | 'timestamp' | 'timestamptz' | 'date' | 'text' | 'bytea' | 'jsonb' | 'json';
 
 export interface TargetType {
   readonly kind: TargetKind;

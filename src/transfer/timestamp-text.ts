@@ -57,7 +57,9 @@ export function timestampFromInteger(value: bigint): string | undefined {
   if (milliseconds > 253402300799999n || milliseconds < -62135596800000n) return undefined;
   const ms = Number(milliseconds);
   const whole = Math.floor(ms / 1000) * 1000;
-  const fraction = String(ms - whole).padStart(3, '0').replace(/0+$/, '');
+  const fraction = String(ms - whole)
+    .padStart(3, '0')
+    .replace(/0+$/, '');
   return formatUtc(new Date(whole), fraction);
 }
 
@@ -70,7 +72,9 @@ export function timestampFromReal(value: number): string | undefined {
   if (!Number.isSafeInteger(micros)) return undefined;
   const seconds = Math.floor(micros / 1e6);
   if (seconds > 253402300799 || seconds < -62135596800) return undefined;
-  const fraction = String(micros - seconds * 1e6).padStart(6, '0').replace(/0+$/, '');
+  const fraction = String(micros - seconds * 1e6)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   return formatUtc(new Date(seconds * 1000), fraction);
 }
 

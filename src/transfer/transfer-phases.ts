@@ -65,7 +65,9 @@ export const transferPipeline: TransferPipeline = Object.freeze({
       enabled: (options: ResolvedTransferOptions) => options.verify,
       run: verifyTables,
       done: (report: TransferReport, ms: number) =>
-        report.verification?.ok ? `Verified every table: equal (${seconds(ms)})` : `Verification found ${report.verification?.mismatches.length ?? 0} table(s) that differ`,
+        report.verification?.ok
+          ? `Verified every table: equal (${seconds(ms)})`
+          : `Verification found ${report.verification?.mismatches.length ?? 0} table(s) that differ`,
     },
   ]),
 });
@@ -88,7 +90,8 @@ export const verifyPipeline: TransferPipeline = Object.freeze({
       title: 'Compare row counts and content digests',
       enabled: always,
       run: verifyTables,
-      done: (report: TransferReport) => (report.verification?.ok && report.failures.length === 0 ? 'Every table is equal' : 'Some tables differ or are missing'),
+      done: (report: TransferReport) =>
+        report.verification?.ok && report.failures.length === 0 ? 'Every table is equal' : 'Some tables differ or are missing',
     },
   ]),
 });

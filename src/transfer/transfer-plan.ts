@@ -90,7 +90,9 @@ export function selectTables(schema: SqliteSchema, only: readonly string[] | und
   const resolve = (name: string): SqliteTable => {
     const table = known.get(name.toLowerCase());
     if (!table) {
-      throw new InputError(`The SQLite database has no table "${name}" (given in --tables or --exclude-tables). Its tables are: ${schema.tables.map((t) => t.name).join(', ') || 'none'}.`);
+      throw new InputError(
+        `The SQLite database has no table "${name}" (given in --tables or --exclude-tables). Its tables are: ${schema.tables.map((t) => t.name).join(', ') || 'none'}.`,
+      );
     }
     return table;
   };
@@ -116,7 +118,11 @@ export function planTransfer(
   const relations = new RelationNames([...tableNames.values()]);
   const planned: PlannedTable[] = tables.map((table) => {
     const tableStats = stats.get(table.name);
-    const columnNames = mapNames(table.columns.map((c) => c.name), mode, `table "${table.name}"`);
+    const columnNames = mapNames(
+      table.columns.map((c) => c.name),
+      mode,
+      `table "${table.name}"`,
+    );
     const columns = table.columns.map((column, index): PlannedColumn => {
       const columnStats = tableStats?.columns[index] as ColumnStats;
       const inferred = inferColumnType(column.declaredType, columnStats, { rowidAlias: column.name === table.rowidAlias });
@@ -136,8 +142,18 @@ export function planTransfer(
         mode,
       );
       if (planned.untranslatable) untranslatable.push(planned.untranslatable);
-      if (column.collation) untranslatable.push({ kind: 'collation', object: `${table.name}.${column.name}`, reason: `COLLATE ${column.collation} is not translated: PostgreSQL compares this column ${collation === 'binary' ? 'byte for byte (COLLATE "C")' : "by the database's collation"}` });
-      if (column.generated) untranslatable.push({ kind: 'generated column', object: `${table.name}.${column.name}`, reason: 'the generating expression is not translated; the stored values are copied as a plain column' });
+      if (column.collation)
+        untranslatable.push({
+          kind: 'collation',
+          object: `${table.name}.${column.name}`,
+          reason: `COLLATE ${column.collation} is not translated: PostgreSQL compares this column ${collation === 'binary' ? 'byte for byte (COLLATE "C")' : "by the database's collation"}`,
+        });
+      if (column.generated)
+        untranslatable.push({
+          kind: 'generated column',
+          object: `${table.name}.${column.name}`,
+          reason: 'the generating expression is not translated; the stored values are copied as a plain column',
+        });
       return planned.column;
     });
     const alias = table.rowidAlias === null ? undefined : columns.find((c) => c.source === table.rowidAlias);
@@ -207,18 +223,32 @@ export function planTransfer(
         continue;
       }
       const name = relations.claim(check.name ? targetName(check.name, mode) : `${table.target}_check`);
-      constraints.push({ kind: 'check', table: table.source.name, name: label, targetName: name, sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdentifier(name)} CHECK (${translated.sql})` });
+      constraints.push({
+        kind: 'check',
+        table: table.source.name,
+        name: label,
+        targetName: name,
+        sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdentifier(name)} CHECK (${translated.sql})`,
+      });
     }
     for (const fk of table.source.foreignKeys) {
       const label = `(${fk.columns.join(', ')}) REFERENCES ${fk.parentTable}`;
       const parent = [...byName.values()].find((t) => t.source.name.toLowerCase() === fk.parentTable.toLowerCase());
       if (!parent) {
-        untranslatable.push({ kind: 'foreign key', object: `${table.source.name} ${label}`, reason: `table "${fk.parentTable}" is ${schema.tables.some((t) => t.name.toLowerCase() === fk.parentTable.toLowerCase()) ? 'not part of this transfer' : 'not in the SQLite database'}` });
+        untranslatable.push({
+          kind: 'foreign key',
+          object: `${table.source.name} ${label}`,
+          reason: `table "${fk.parentTable}" is ${schema.tables.some((t) => t.name.toLowerCase() === fk.parentTable.toLowerCase()) ? 'not part of this transfer' : 'not in the SQLite database'}`,
+        });
         continue;
       }
       const parentColumns = fk.parentColumns.every((c) => c === null) ? parent.source.primaryKey : fk.parentColumns.map((c) => c ?? '');
       if (parentColumns.length !== fk.columns.length) {
-        untranslatable.push({ kind: 'foreign key', object: `${table.source.name} ${label}`, reason: `the parent table's key has ${parentColumns.length} column(s), the reference ${fk.columns.length}` });
+        untranslatable.push({
+          kind: 'foreign key',
+          object: `${table.source.name} ${label}`,
+          reason: `the parent table's key has ${parentColumns.length} column(s), the reference ${fk.columns.length}`,
+        });
         continue;
       }
       const parentCol = (name: string) => parent.columns.find((c) => c.source.toLowerCase() === name.toLowerCase())?.target ?? targetName(name, mode);
@@ -249,7 +279,11 @@ export function planTransfer(
     views.push({ kind: 'view', table: view.name, name: view.name, targetName: name, sql: `CREATE VIEW ${qualifiedName(pgSchema, name)} AS ${body.sql}` });
   }
   for (const trigger of schema.triggers) {
-    untranslatable.push({ kind: 'trigger', object: `${trigger.name} on ${trigger.table}`, reason: 'SQLite trigger bodies are not translated; recreate it as a PL/pgSQL trigger if the application needs it' });
+    untranslatable.push({
+      kind: 'trigger',
+      object: `${trigger.name} on ${trigger.table}`,
+      reason: 'SQLite trigger bodies are not translated; recreate it as a PL/pgSQL trigger if the application needs it',
+    });
   }
   return frozenPlan({ schema: pgSchema, mode, collation, tables: planned, constraints, foreignKeys, views, untranslatable });
 }
@@ -266,7 +300,11 @@ function withDefault(column: PlannedColumn, table: string, mode: IdentifierMode)
  * A new planned table with some columns' types changed during the load (widened, or planned from
  * the values after all), each default derived again for its new type. `table` stays as it was.
  */
-export function retypeColumns(table: PlannedTable, changes: readonly ColumnRetype[], mode: IdentifierMode): { table: PlannedTable; untranslatable: UntranslatableItem[] } {
+export function retypeColumns(
+  table: PlannedTable,
+  changes: readonly ColumnRetype[],
+  mode: IdentifierMode,
+): { table: PlannedTable; untranslatable: UntranslatableItem[] } {
   const untranslatable: UntranslatableItem[] = [];
   const columns = table.columns.map((column) => {
     const change = changes.find((c) => c.source === column.source);
@@ -280,12 +318,17 @@ export function retypeColumns(table: PlannedTable, changes: readonly ColumnRetyp
 
 /** Freezes what the plan owns (not the SQLite schema objects it points at, which are shared). */
 function frozenPlan(plan: TransferPlan): TransferPlan {
-  const steps = (list: readonly SchemaStep[]) => Object.freeze(list.map((step) => Object.freeze(step.foreignKey ? { ...step, foreignKey: Object.freeze(step.foreignKey) } : step)));
+  const steps = (list: readonly SchemaStep[]) =>
+    Object.freeze(list.map((step) => Object.freeze(step.foreignKey ? { ...step, foreignKey: Object.freeze(step.foreignKey) } : step)));
   return Object.freeze({
     ...plan,
     tables: Object.freeze(
       plan.tables.map((table) =>
-        Object.freeze({ ...table, columns: Object.freeze(table.columns.map((column) => Object.freeze(column))), sequence: table.sequence && Object.freeze(table.sequence) }),
+        Object.freeze({
+          ...table,
+          columns: Object.freeze(table.columns.map((column) => Object.freeze(column))),
+          sequence: table.sequence && Object.freeze(table.sequence),
+        }),
       ),
     ),
     constraints: steps(plan.constraints),

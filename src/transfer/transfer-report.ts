@@ -78,10 +78,14 @@ export function formatSummary(report: TransferReport): string[] {
   lines.push(`${'table'.padEnd(width)}  ${'rows'.padStart(10)}  ${'rows/s'.padStart(9)}  ${'status'.padEnd(16)}  verified`);
   for (const t of report.tables) {
     const verified = t.verified === undefined ? '-' : t.verified.ok ? 'equal (count + digest)' : `DIFFERS: ${t.verified.detail ?? ''}`;
-    lines.push(`${t.table.padEnd(width)}  ${String(t.rows).padStart(10)}  ${(t.rowsPerSecond ? String(Math.round(t.rowsPerSecond)) : '-').padStart(9)}  ${t.status.padEnd(16)}  ${verified}`);
+    lines.push(
+      `${t.table.padEnd(width)}  ${String(t.rows).padStart(10)}  ${(t.rowsPerSecond ? String(Math.round(t.rowsPerSecond)) : '-').padStart(9)}  ${t.status.padEnd(16)}  ${verified}`,
+    );
   }
   const total = report.tables.reduce((sum, t) => sum + t.rows, 0);
-  lines.push(`${report.tables.length} table(s), ${total} row(s) in ${(report.durationMs / 1000).toFixed(1)} s (${report.phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)} s`).join(', ')})`);
+  lines.push(
+    `${report.tables.length} table(s), ${total} row(s) in ${(report.durationMs / 1000).toFixed(1)} s (${report.phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)} s`).join(', ')})`,
+  );
   if (report.widenedColumns.length > 0) {
     lines.push('Columns loaded with a wider type than declared, so every value is kept:');
     for (const w of report.widenedColumns) lines.push(`  ${w.table}.${w.column} -> ${w.type}: ${w.reason}`);
@@ -90,7 +94,8 @@ export function formatSummary(report: TransferReport): string[] {
     lines.push('Foreign keys added NOT VALID because SQLite held rows that break them (rows kept):');
     for (const o of report.orphans) lines.push(`  ${o.table} ${o.foreignKey}: ${o.orphanRows} orphan row(s) (constraint ${o.constraint})`);
   }
-  if (report.replaced.length > 0) lines.push(`${report.replaced.length} value(s) had NUL bytes or invalid UTF-8 replaced (--invalid-text replace); see the report for each row.`);
+  if (report.replaced.length > 0)
+    lines.push(`${report.replaced.length} value(s) had NUL bytes or invalid UTF-8 replaced (--invalid-text replace); see the report for each row.`);
   if (report.untranslatable.length > 0) {
     lines.push('Not translated (listed, not dropped quietly):');
     for (const u of report.untranslatable) lines.push(`  ${u.kind} ${u.object}: ${u.reason}`);

@@ -19,9 +19,26 @@ const keywords = new Set(
 );
 
 const functions: Record<string, string> = {
-  lower: 'lower', upper: 'upper', length: 'length', abs: 'abs', coalesce: 'coalesce', ifnull: 'coalesce', nullif: 'nullif',
-  substr: 'substr', substring: 'substr', trim: 'trim', ltrim: 'ltrim', rtrim: 'rtrim', replace: 'replace', round: 'round',
-  count: 'count', sum: 'sum', avg: 'avg', max: 'max', min: 'min', instr: 'strpos',
+  lower: 'lower',
+  upper: 'upper',
+  length: 'length',
+  abs: 'abs',
+  coalesce: 'coalesce',
+  ifnull: 'coalesce',
+  nullif: 'nullif',
+  substr: 'substr',
+  substring: 'substr',
+  trim: 'trim',
+  ltrim: 'ltrim',
+  rtrim: 'rtrim',
+  replace: 'replace',
+  round: 'round',
+  count: 'count',
+  sum: 'sum',
+  avg: 'avg',
+  max: 'max',
+  min: 'min',
+  instr: 'strpos',
 };
 
 const nowExpressions: Record<string, string> = {
@@ -75,7 +92,14 @@ export function translateExpression(tokens: readonly SqlToken[], mode: Identifie
             if (asIndex === -1) return { ok: false, reason: 'CAST without AS' };
             const operand = translateExpression(inner.slice(0, asIndex), mode);
             if (!operand.ok) return operand;
-            out.push(`CAST(${operand.sql} AS ${castType(inner.slice(asIndex + 1).map((t) => t.text).join(' '))})`);
+            out.push(
+              `CAST(${operand.sql} AS ${castType(
+                inner
+                  .slice(asIndex + 1)
+                  .map((t) => t.text)
+                  .join(' '),
+              )})`,
+            );
             i = end - 1;
             break;
           }
@@ -109,7 +133,8 @@ export function translateExpression(tokens: readonly SqlToken[], mode: Identifie
           break;
         }
         if (upper === 'LIKE') out.push('ILIKE');
-        else if (upper === 'GLOB' || upper === 'REGEXP' || upper === 'MATCH') return { ok: false, reason: `SQLite's ${upper} has no exact PostgreSQL equivalent` };
+        else if (upper === 'GLOB' || upper === 'REGEXP' || upper === 'MATCH')
+          return { ok: false, reason: `SQLite's ${upper} has no exact PostgreSQL equivalent` };
         else if (upper === 'ISNULL') out.push('IS NULL');
         else if (upper === 'NOTNULL') out.push('IS NOT NULL');
         else if (upper === 'IS') {
@@ -129,7 +154,15 @@ export function translateExpression(tokens: readonly SqlToken[], mode: Identifie
       }
     }
   }
-  return { ok: true, sql: out.join(' ').replace(/ ?\. ?/g, '.').replace(/\( /g, '(').replace(/ \)/g, ')').replace(/ ,/g, ',') };
+  return {
+    ok: true,
+    sql: out
+      .join(' ')
+      .replace(/ ?\. ?/g, '.')
+      .replace(/\( /g, '(')
+      .replace(/ \)/g, ')')
+      .replace(/ ,/g, ','),
+  };
 }
 
 function depthAt(tokens: readonly SqlToken[], index: number): number {
@@ -169,7 +202,14 @@ export function translateViewBody(createViewSql: string, mode: IdentifierMode): 
   return translateExpression(tokens.slice(select), mode);
 }
 
-const nowCalls = new Set(["datetime('now')", "datetime('now','utc')", "strftime('%Y-%m-%d %H:%M:%S','now')", "strftime('%Y-%m-%d %H:%M:%f','now')", "strftime('%Y-%m-%dT%H:%M:%fZ','now')", "strftime('%Y-%m-%dT%H:%M:%SZ','now')"]);
+const nowCalls = new Set([
+  "datetime('now')",
+  "datetime('now','utc')",
+  "strftime('%Y-%m-%d %H:%M:%S','now')",
+  "strftime('%Y-%m-%d %H:%M:%f','now')",
+  "strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+]);
 
 /**
  * A column DEFAULT for PostgreSQL, valid for the column's type: literals converted the way values
@@ -198,7 +238,8 @@ export function translateDefault(defaultSql: string, type: TargetType, mode: Ide
     if (kind === 'timestamp') return { ok: true, sql: isToday ? `${nowExpressions.date}::timestamp` : utc };
     if (kind === 'timestamptz') return { ok: true, sql: 'now()' };
     if (kind === 'date') return { ok: true, sql: `(${utc})::date` };
-    if (kind === 'text') return { ok: true, sql: `to_char(${utc}, '${isToday ? 'YYYY-MM-DD' : precise ? 'YYYY-MM-DD HH24:MI:SS.MS' : 'YYYY-MM-DD HH24:MI:SS'}')` };
+    if (kind === 'text')
+      return { ok: true, sql: `to_char(${utc}, '${isToday ? 'YYYY-MM-DD' : precise ? 'YYYY-MM-DD HH24:MI:SS.MS' : 'YYYY-MM-DD HH24:MI:SS'}')` };
     return refuse(`is a time, but the column is ${type.sql}`);
   }
   if (compact === 'current_time') {
@@ -207,7 +248,10 @@ export function translateDefault(defaultSql: string, type: TargetType, mode: Ide
 
   const signed = tokens.length === 2 && (tokens[0]?.text === '-' || tokens[0]?.text === '+') && tokens[1]?.kind === 'number';
   if ((tokens.length === 1 && tokens[0]?.kind === 'number') || signed) {
-    const text = tokens.map((t) => t.text).join('').replace(/^\+/, '');
+    const text = tokens
+      .map((t) => t.text)
+      .join('')
+      .replace(/^\+/, '');
     return literalDefault(text, 'number', type, refuse);
   }
   if (tokens.length === 1 && (tokens[0]?.kind === 'string' || tokens[0]?.kind === 'quoted')) return literalDefault(tokens[0].value, 'string', type, refuse);

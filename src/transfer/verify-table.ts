@@ -14,7 +14,14 @@ export interface DigestResult {
 }
 
 /** The query that returns a table from PostgreSQL as exactly the COPY text dbops sent for it: sorted by key (ordered tables), or as stored. */
-export function postgresRowsSql(schema: string, target: string, table: SqliteTable, columns: readonly RowColumn[], order: RowOrder, sorted = order.ordered): string {
+export function postgresRowsSql(
+  schema: string,
+  target: string,
+  table: SqliteTable,
+  columns: readonly RowColumn[],
+  order: RowOrder,
+  sorted = order.ordered,
+): string {
   const select = columns.map((c) => (c.type.kind === 'timestamptz' ? `(${quoteIdentifier(c.target)} AT TIME ZONE 'UTC')` : quoteIdentifier(c.target)));
   let orderBy = '';
   if (order.ordered && sorted) {

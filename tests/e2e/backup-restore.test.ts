@@ -54,9 +54,20 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
   const liveOid = () => psql("SELECT oid FROM pg_database WHERE datname = 'lawfirm';", 'postgres');
   const databases = async () => (await psql('SELECT datname FROM pg_database ORDER BY 1;', 'postgres')).split('\n');
   const health = async () => (await (await fetch(`${stack.apiUrl}/health`)).json()) as { backend: string; sessions: number };
-  const archives = (dir = backupDir) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.dump')).sort() : []);
+  const archives = (dir = backupDir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((name) => name.endsWith('.dump'))
+          .sort()
+      : [];
   const make = (file: string) =>
-    execa('make', ['--no-print-directory', 'restore', `FILE=${file}`], { cwd: repoRoot, env: { ...stack.env, ...env, DBOPS_PROJECT_DIR: stack.projectDir }, extendEnv: true, reject: false, stdin: 'ignore' });
+    execa('make', ['--no-print-directory', 'restore', `FILE=${file}`], {
+      cwd: repoRoot,
+      env: { ...stack.env, ...env, DBOPS_PROJECT_DIR: stack.projectDir },
+      extendEnv: true,
+      reject: false,
+      stdin: 'ignore',
+    });
 
   beforeAll(async () => {
     stack = await e2eStack(docker.images);
@@ -79,7 +90,14 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
   });
 
   let firstBackup: string;
-  let manifest: { sha256: string; sizeBytes: number; serverVersion: string; pgDumpVersion: string; tables: { name: string; rows: number }[]; verification: { method: string } };
+  let manifest: {
+    sha256: string;
+    sizeBytes: number;
+    serverVersion: string;
+    pgDumpVersion: string;
+    tables: { name: string; rows: number }[];
+    verification: { method: string };
+  };
 
   it('writes a verified archive (0600, no partial left) with a manifest of sha256, versions and row counts', async () => {
     const backup = await cli('backup', '--env', 'development', '--verify', 'restore');
@@ -99,7 +117,10 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
     expect(manifest.serverVersion).toMatch(/^\d+\.\d+/);
     expect(manifest.pgDumpVersion).toMatch(/^pg_dump \(PostgreSQL\) \d+/);
     expect(manifest.verification.method).toBe('restore');
-    expect(manifest.tables.map((table) => [table.name, table.rows])).toEqual([['messages', 4000], ['sessions', 400]]);
+    expect(manifest.tables.map((table) => [table.name, table.rows])).toEqual([
+      ['messages', 4000],
+      ['sessions', 400],
+    ]);
     expect((await databases()).filter((name) => name.startsWith('dbops_'))).toEqual([]);
   }, 60_000);
 
@@ -172,7 +193,7 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
     const before = await properties();
     expect(before).toBe(
       '*: work_mem=7MB; search_path="$user", public, extra | reader: statement_timeout=5s / the assistant\'s data / ' +
-      'lawfirm / 50 / {lawfirm=CTc/lawfirm,reader=c/lawfirm}',
+        'lawfirm / 50 / {lawfirm=CTc/lawfirm,reader=c/lawfirm}',
     );
     const oid = await liveOid();
     const restore = await cli('restore', '--env', 'development', firstBackup);
@@ -259,8 +280,22 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
     copyFileSync(firstBackup.replace(/\.dump$/, '.manifest.json'), file.replace(/\.dump$/, '.manifest.json'));
     await psql("DELETE FROM messages WHERE session_id = 's-10';");
     // A client that never lets go: an open transaction holding an exclusive lock on a table pg_dump must read.
-    const holder = runtime.exec(postgresId, ['psql', '-X', '-U', 'lawfirm', '-d', 'lawfirm', '-c', 'BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600);']);
-    for (let tries = 0; tries < 50 && !(await psql("SELECT 1 FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation = 'messages'::regclass;", 'postgres').catch(() => '')); tries += 1) {
+    const holder = runtime.exec(postgresId, [
+      'psql',
+      '-X',
+      '-U',
+      'lawfirm',
+      '-d',
+      'lawfirm',
+      '-c',
+      'BEGIN; LOCK TABLE messages IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(600);',
+    ]);
+    for (
+      let tries = 0;
+      tries < 50 &&
+      !(await psql("SELECT 1 FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND granted AND relation = 'messages'::regclass;", 'postgres').catch(() => ''));
+      tries += 1
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const started = Date.now();
@@ -285,7 +320,7 @@ describe.skipIf(!docker.ready)('backup and restore on a real Docker engine', () 
     expect(three).toHaveLength(3);
 
     // A backup that fails half-way: the server ends pg_dump's session while it copies a large table.
-    await psql("CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS filler FROM generate_series(1, 800000) g;");
+    await psql('CREATE TABLE big AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS filler FROM generate_series(1, 800000) g;');
     const failing = backup('--keep-last', '1');
     let killed = '';
     for (let tries = 0; tries < 300 && killed !== 't'; tries += 1) {

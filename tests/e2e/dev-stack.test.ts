@@ -20,7 +20,11 @@ describe.skipIf(!docker.ready)('the dev stack on a real Docker engine', () => {
   });
 
   it('make dev-images finds the images on this machine and pulls nothing', async () => {
-    const result = await execa('npx', ['tsx', 'scripts/dev-images.ts'], { cwd: repoRoot, env: { ...stack.env, DBOPS_PROJECT_DIR: stack.projectDir }, reject: false });
+    const result = await execa('npx', ['tsx', 'scripts/dev-images.ts'], {
+      cwd: repoRoot,
+      env: { ...stack.env, DBOPS_PROJECT_DIR: stack.projectDir },
+      reject: false,
+    });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`dev-images: ${stack.env.POSTGRES_IMAGE} and ${stack.env.NODE_IMAGE} are on this machine.`);
     expect(result.exitCode).toBe(0);

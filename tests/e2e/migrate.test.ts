@@ -52,30 +52,33 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
   });
 
-  it.each(['SIGINT', 'SIGHUP'] as const)('%s during a migration (Ctrl-C sends SIGINT, a dropped SSH session SIGHUP) finishes the step, then puts the api back on SQLite', async (signal) => {
-    const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), '--project-dir', stack.projectDir, 'migrate', '--env', 'development'], {
-      env: stack.env,
-      extendEnv: true,
-      reject: false,
-      stdin: 'ignore',
-    });
-    let sent = false;
-    // Progress goes to stderr.
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (!sent && chunk.toString().includes('Stop the api')) {
-        sent = true;
-        child.kill(signal);
-      }
-    });
-    const result = await child;
-    expect(sent).toBe(true);
-    expect(result.exitCode).toBe(ExitCode.interrupted);
-    expect(result.stderr).toMatch(new RegExp(`${signal} received: finishing the current step`));
-    expect(result.stderr).toMatch(new RegExp(`Interrupted by ${signal} before the step`));
-    expect(result.stderr).toMatch(/the api serves 240 sessions from sqlite/);
-    expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
-    expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
-  });
+  it.each(['SIGINT', 'SIGHUP'] as const)(
+    '%s during a migration (Ctrl-C sends SIGINT, a dropped SSH session SIGHUP) finishes the step, then puts the api back on SQLite',
+    async (signal) => {
+      const child = execa('node', [path.join(repoRoot, 'bin/dbops.js'), '--project-dir', stack.projectDir, 'migrate', '--env', 'development'], {
+        env: stack.env,
+        extendEnv: true,
+        reject: false,
+        stdin: 'ignore',
+      });
+      let sent = false;
+      // Progress goes to stderr.
+      child.stderr?.on('data', (chunk: Buffer) => {
+        if (!sent && chunk.toString().includes('Stop the api')) {
+          sent = true;
+          child.kill(signal);
+        }
+      });
+      const result = await child;
+      expect(sent).toBe(true);
+      expect(result.exitCode).toBe(ExitCode.interrupted);
+      expect(result.stderr).toMatch(new RegExp(`${signal} received: finishing the current step`));
+      expect(result.stderr).toMatch(new RegExp(`Interrupted by ${signal} before the step`));
+      expect(result.stderr).toMatch(/the api serves 240 sessions from sqlite/);
+      expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
+      expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
+    },
+  );
 
   it('migrates: every table verified, DATABASE_URL switched, the api serves PostgreSQL with the same count', async () => {
     const result = await stack.cli('migrate', '--env', 'development');
@@ -121,7 +124,9 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     // An image whose container exits at once stands in for a PostgreSQL that never starts.
     const result = await stack.cliWith({ POSTGRES_IMAGE: docker.images.node }, 'migrate', '--env', 'development', '--ready-timeout', '6');
     expect(result.exitCode).toBe(ExitCode.readiness);
-    expect(result.stderr).toMatch(/Step "Wait for pg_isready inside the postgres container" failed: The postgres service was not ready after \d+ s \(container exited\)/);
+    expect(result.stderr).toMatch(
+      /Step "Wait for pg_isready inside the postgres container" failed: The postgres service was not ready after \d+ s \(container exited\)/,
+    );
     expect(result.stderr).toMatch(/Troubleshooting:/);
     expect(envFile()).toMatch(/^DATABASE_URL=sqlite:/m);
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });

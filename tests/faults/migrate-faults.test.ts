@@ -27,7 +27,8 @@ describe.skipIf(!docker.ready)('faults during migrate and backup', () => {
   const messages = sessions * 6;
   const envFile = () => readFileSync(path.join(stack.projectDir, '.env.development'), 'utf8');
   const health = async () => (await (await fetch(`${stack.apiUrl}/health`)).json()) as Health;
-  const locks = () => (existsSync(path.join(stack.projectDir, 'runs')) ? readdirSync(path.join(stack.projectDir, 'runs')).filter((f) => f.endsWith('.lock')) : []);
+  const locks = () =>
+    existsSync(path.join(stack.projectDir, 'runs')) ? readdirSync(path.join(stack.projectDir, 'runs')).filter((f) => f.endsWith('.lock')) : [];
   const sqliteCounts = () => {
     const db = openSqlite(stack.env.SQLITE_PATH, { readonly: true });
     try {
@@ -111,7 +112,7 @@ describe.skipIf(!docker.ready)('faults during migrate and backup', () => {
     expect(rerun.exitCode, rerun.stderr).toBe(0);
     expect(rerun.stdout).toMatch(new RegExp(`Migrated development: 2 tables, ${sessions + messages} rows copied and verified`));
     expect(await health()).toMatchObject({ backend: 'postgresql', sessions });
-    expect(await psql('SELECT (SELECT count(*) FROM sessions) || \',\' || (SELECT count(*) FROM messages)')).toBe(`${sessions},${messages}`);
+    expect(await psql("SELECT (SELECT count(*) FROM sessions) || ',' || (SELECT count(*) FROM messages)")).toBe(`${sessions},${messages}`);
     expect(locks()).toEqual([]);
   }, 240_000);
 
@@ -164,12 +165,12 @@ describe.skipIf(!docker.ready)('faults during migrate and backup', () => {
     const backup = await stack.cliWith({ BACKUP_DIR: dir }, 'backup', '--env', 'development');
     expect(backup.exitCode, backup.stderr).toBe(0);
     const archive = /backup: (\S+\.dump)/.exec(backup.stdout)![1]!;
-    await psql("DELETE FROM messages WHERE id % 2 = 0");
+    await psql('DELETE FROM messages WHERE id % 2 = 0');
     // A bounded request loop: one GET /health every 50 ms until the restore ends (at most 5 minutes).
     let stop = false;
     const samples: { at: number; ok: boolean }[] = [];
     const loop = (async () => {
-      for (const until = Date.now() + 300_000; !stop && Date.now() < until; ) {
+      for (const until = Date.now() + 300_000; !stop && Date.now() < until;) {
         const at = Date.now();
         const ok = await fetch(`${stack.apiUrl}/health`, { signal: AbortSignal.timeout(2000) })
           .then((response) => response.ok)

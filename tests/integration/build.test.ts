@@ -76,7 +76,8 @@ describe('the built CLI (npm run build into dist/)', () => {
   });
 
   it('a transfer starts its worker threads from dist/, without esbuild or tsx', async () => {
-    const sqlite = (await generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 300, messagesPerSession: 4, seed: 5, overwrite: false })).path;
+    const sqlite = (await generateSample({ out: path.join(local.dir, 'api_sessions.db'), sessions: 300, messagesPerSession: 4, seed: 5, overwrite: false }))
+      .path;
     const url = new URL(await freshDatabase(local.server, 'built_cli'));
     const password = decodeURIComponent(url.password);
     url.password = '';

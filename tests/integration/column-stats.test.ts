@@ -19,8 +19,16 @@ describe('readColumnStats: the narrow scans give the same counts as the full one
         (12, 9223372036854775807, NULL, NULL, 'c', NULL, 'text', NULL, 1700000000, '[1]', NULL, 'z'),
         (40, 0, 4, 3.0, 'd', 'y', x'ff', x'02', 'later', NULL, NULL, 'w');
     `);
-    const requests: StatsRequest[] = ['id', 'n', 'nn', 'r', 's', 'sn', 'mix', 'b', 'd', 'j', 'allnull', 'rowid'].map((name) => ({ name, dates: name === 'd', json: name === 'j' }));
-    const narrow = readColumnStats(db, 't', requests.map((r) => ({ ...r, rowidAlias: r.name === 'id' })));
+    const requests: StatsRequest[] = ['id', 'n', 'nn', 'r', 's', 'sn', 'mix', 'b', 'd', 'j', 'allnull', 'rowid'].map((name) => ({
+      name,
+      dates: name === 'd',
+      json: name === 'j',
+    }));
+    const narrow = readColumnStats(
+      db,
+      't',
+      requests.map((r) => ({ ...r, rowidAlias: r.name === 'id' })),
+    );
     expect(narrow).toEqual(fullColumnStats(db, 't', requests));
     expect(narrow.columns[0]).toMatchObject({ nonNull: 4, integers: 4, minInteger: 5n, maxInteger: 40n });
     db.close();
@@ -54,7 +62,16 @@ describe('readTableStats: a table scanned in rowid pieces, on one or two threads
     const wholeScans = new Map(
       schema.tables.map((table) => [
         table.name,
-        readColumnStats(db, table.name, table.columns.map((c) => ({ name: c.name, dates: c.declaredType === 'DATETIME', json: c.declaredType === 'JSON', rowidAlias: c.name === table.rowidAlias }))),
+        readColumnStats(
+          db,
+          table.name,
+          table.columns.map((c) => ({
+            name: c.name,
+            dates: c.declaredType === 'DATETIME',
+            json: c.declaredType === 'JSON',
+            rowidAlias: c.name === table.rowidAlias,
+          })),
+        ),
       ]),
     );
     const helper = SourceReaderThread.start(file);

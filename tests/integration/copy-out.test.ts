@@ -44,7 +44,9 @@ describe('copyOut: COPY TO STDOUT read off the socket', () => {
   }, 60_000);
 
   it('skips notices sent during the copy', async () => {
-    await connection.query(`CREATE FUNCTION noisy(i int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN IF i % 1000 = 0 THEN RAISE NOTICE 'row %', i; END IF; RETURN i; END $$`);
+    await connection.query(
+      `CREATE FUNCTION noisy(i int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN IF i % 1000 = 0 THEN RAISE NOTICE 'row %', i; END IF; RETURN i; END $$`,
+    );
     const sql = 'COPY (SELECT noisy(i) FROM generate_series(1, 5000) i) TO STDOUT';
     const got = await viaCopyOut(connection, sql);
     expect(got.rows).toBe(5000);

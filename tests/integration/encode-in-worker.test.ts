@@ -41,9 +41,19 @@ async function encode(file: string, name: string, where: 'here' | 'worker', repl
   try {
     const batches: AsyncIterable<CopyBatch | undefined> | Iterable<CopyBatch> =
       where === 'worker'
-        ? encodeTableInWorker({ path: file, table, columns, order, utf8: true, replaceInvalid, assumed: false, extension }, { onReplace: replace, onProblem: stop, counts: outcome.counts })
+        ? encodeTableInWorker(
+            { path: file, table, columns, order, utf8: true, replaceInvalid, assumed: false, extension },
+            { onReplace: replace, onProblem: stop, counts: outcome.counts },
+          )
         : encodeTable({
-            db, table, columns, order, utf8: true, replaceInvalid, counts: outcome.counts, extension,
+            db,
+            table,
+            columns,
+            order,
+            utf8: true,
+            replaceInvalid,
+            counts: outcome.counts,
+            extension,
             onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
             onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
           });
@@ -73,7 +83,8 @@ describe('encoding the largest table in a worker thread', () => {
     const clean = db.prepare('INSERT INTO clean VALUES (?, ?, ?)');
     const bad = db.prepare('INSERT INTO bad VALUES (?, ?, ?)');
     db.transaction(() => {
-      for (let i = 1; i <= 120_000; i += 1) clean.run(i, `법률 상담 ${i} tab\there \\N`.repeat(1 + (i % 3)), i % 4 ? JSON.stringify({ b: i, a: [i % 7, 'é'] }) : null);
+      for (let i = 1; i <= 120_000; i += 1)
+        clean.run(i, `법률 상담 ${i} tab\there \\N`.repeat(1 + (i % 3)), i % 4 ? JSON.stringify({ b: i, a: [i % 7, 'é'] }) : null);
       for (let i = 1; i <= 30_000; i += 1) bad.run(i, i === 25_000 ? 'nul\0inside' : `row ${i}`, null);
     });
     db.close();
@@ -107,7 +118,15 @@ describe('encoding the largest table in a worker thread', () => {
     const db = openSqlite(file, { readonly: true });
     const table = readSqliteSchema(db).tables[0] as SqliteTable;
     db.close();
-    const first = await encodeTableInWorker({ path: path.join(dir.path, 'missing.db'), table, columns, order, utf8: true, replaceInvalid: false, assumed: false, extension }, { onReplace: () => undefined, onProblem: () => { throw new Error('unexpected'); } }).next();
+    const first = await encodeTableInWorker(
+      { path: path.join(dir.path, 'missing.db'), table, columns, order, utf8: true, replaceInvalid: false, assumed: false, extension },
+      {
+        onReplace: () => undefined,
+        onProblem: () => {
+          throw new Error('unexpected');
+        },
+      },
+    ).next();
     expect(first).toEqual({ done: false, value: undefined });
   });
 });

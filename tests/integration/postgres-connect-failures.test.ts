@@ -45,7 +45,9 @@ describe('connecting to PostgreSQL', () => {
   it('names a closed port, a wrong password, a missing database, a missing password and TLS the server lacks', async () => {
     const closed = await freePort();
     const base = `127.0.0.1:${server.port}`;
-    expect(await failure(`postgresql://dbops:dbops@127.0.0.1:${closed}/postgres`)).toMatch(/nothing accepts connections at dbops@127\.0\.0\.1:\d+\/postgres \(connection refused\)\. Start the server/);
+    expect(await failure(`postgresql://dbops:dbops@127.0.0.1:${closed}/postgres`)).toMatch(
+      /nothing accepts connections at dbops@127\.0\.0\.1:\d+\/postgres \(connection refused\)\. Start the server/,
+    );
     expect(await failure(`postgresql://dbops:wrong@${base}/postgres`)).toMatch(/password authentication failed for user "dbops"\. Check the password/);
     expect(await failure(`postgresql://dbops:dbops@${base}/nope`)).toMatch(/the database "nope" does not exist\. Create it/);
     const previous = process.env.PGPASSWORD;
@@ -55,6 +57,8 @@ describe('connecting to PostgreSQL', () => {
     } finally {
       if (previous !== undefined) process.env.PGPASSWORD = previous;
     }
-    expect(await failure(`postgresql://dbops:dbops@${base}/postgres?sslmode=require`)).toMatch(/asks for TLS \(sslmode\) but the server at .* does not offer it/);
+    expect(await failure(`postgresql://dbops:dbops@${base}/postgres?sslmode=require`)).toMatch(
+      /asks for TLS \(sslmode\) but the server at .* does not offer it/,
+    );
   });
 });

@@ -25,7 +25,9 @@ describe('transfer when the server goes away mid-copy', () => {
     const child = spawnCliOn(server.url, ['transfer', '--sqlite', sqlite]);
     // Kill as soon as a COPY into the server runs.
     for (let tries = 0; tries < 600; tries += 1) {
-      const copying = await execa('psql', [server.url, '-Atc', "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %FROM STDIN%'"], { reject: false });
+      const copying = await execa('psql', [server.url, '-Atc', "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %FROM STDIN%'"], {
+        reject: false,
+      });
       if (Number(copying.stdout) > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -148,11 +148,41 @@ describe('COPY text built by SQLite equals the JavaScript encoder', () => {
 
   it('double precision: shortest exact text, or JavaScript', () => {
     const edge = [
-      0.1, 0.2, 1 / 3, 2 / 3, 100, -2.5, 1e308, 1.7976931348623157e308, -1.7976931348623157e308, 2.2250738585072014e-308, 5e-324, 4.9e-324, 1e-310,
-      1e15, 1e14, 999999999999999, 123456789012345680, 1e16, 1e21, 1e-4, 1e-5, 0.00012345, 123456.789, 9007199254740993, 0, -0, Infinity, -Infinity,
+      0.1,
+      0.2,
+      1 / 3,
+      2 / 3,
+      100,
+      -2.5,
+      1e308,
+      1.7976931348623157e308,
+      -1.7976931348623157e308,
+      2.2250738585072014e-308,
+      5e-324,
+      4.9e-324,
+      1e-310,
+      1e15,
+      1e14,
+      999999999999999,
+      123456789012345680,
+      1e16,
+      1e21,
+      1e-4,
+      1e-5,
+      0.00012345,
+      123456.789,
+      9007199254740993,
+      0,
+      -0,
+      Infinity,
+      -Infinity,
     ];
     const values = [...edge, ...randomDoubles(20_000, 7)].map(real);
-    expectSameText('double', [...values, int(1000000000000000n), int(-9223372036854775808n)], [real(0.1), real(1e308), real(-2.5), real(1e-5), int(0n), int(-999999999999999n), ['NULL']]);
+    expectSameText(
+      'double',
+      [...values, int(1000000000000000n), int(-9223372036854775808n)],
+      [real(0.1), real(1e308), real(-2.5), real(1e-5), int(0n), int(-999999999999999n), ['NULL']],
+    );
   });
 
   it('timestamps and dates: the ISO form is kept, everything else goes to JavaScript', () => {
@@ -168,21 +198,51 @@ describe('COPY text built by SQLite equals the JavaScript encoder', () => {
       ['NULL'],
     ];
     const others = [
-      '2023-02-29 00:00:00', '2024-04-31 10:00:00', '0000-01-01 00:00:00', '2024-01-01 24:00:00', '2024-01-01 23:60:00', '2024-01-01 23:59:60',
-      '2024-01-01t10:00:00', '2024-01-01 10:00:00.5', '2024-01-01 10:00:00Z', '2024-01-01 10:00:00+09:00', '2024-01-01', '2024-1-01 10:00:00',
-      ' 2024-01-01 10:00:00', '2024-13-01 10:00:00', '2024-00-10 10:00:00', '2024-01-00 10:00:00', '２０２４-01-01 10:00:00',
-      '2100-02-29 10:00:00', '2024-06-31 10:00:00', '2024-01-32 10:00:00', '2024-01-01 2a:00:00', '2024-01-01 30:00:00', '2024-01-01 10:00:00 ',
+      '2023-02-29 00:00:00',
+      '2024-04-31 10:00:00',
+      '0000-01-01 00:00:00',
+      '2024-01-01 24:00:00',
+      '2024-01-01 23:60:00',
+      '2024-01-01 23:59:60',
+      '2024-01-01t10:00:00',
+      '2024-01-01 10:00:00.5',
+      '2024-01-01 10:00:00Z',
+      '2024-01-01 10:00:00+09:00',
+      '2024-01-01',
+      '2024-1-01 10:00:00',
+      ' 2024-01-01 10:00:00',
+      '2024-13-01 10:00:00',
+      '2024-00-10 10:00:00',
+      '2024-01-00 10:00:00',
+      '２０２４-01-01 10:00:00',
+      '2100-02-29 10:00:00',
+      '2024-06-31 10:00:00',
+      '2024-01-32 10:00:00',
+      '2024-01-01 2a:00:00',
+      '2024-01-01 30:00:00',
+      '2024-01-01 10:00:00 ',
     ].map(text);
     let state = 11;
     const digit = () => {
       state = (state * 48271) % 2147483647;
       return String(state % 10);
     };
-    const random = Array.from({ length: 3000 }, () => text(`${digit()}${digit()}${digit()}${digit()}-${digit()}${digit()}-${digit()}${digit()} ${digit()}${digit()}:${digit()}${digit()}:${digit()}${digit()}`));
+    const random = Array.from({ length: 3000 }, () =>
+      text(`${digit()}${digit()}${digit()}${digit()}-${digit()}${digit()}-${digit()}${digit()} ${digit()}${digit()}:${digit()}${digit()}:${digit()}${digit()}`),
+    );
     // The ISO text as a blob is a blob: JavaScript decides what it becomes.
-    expectSameText('timestamp', [...others, ...random, int(1700000000n), int(1700000000123n), real(2460000.5), blob(Buffer.from('2025-01-01 10:00:00').toString('hex'))], fast);
+    expectSameText(
+      'timestamp',
+      [...others, ...random, int(1700000000n), int(1700000000123n), real(2460000.5), blob(Buffer.from('2025-01-01 10:00:00').toString('hex'))],
+      fast,
+    );
     expectSameText('timestamptz', others, fast);
-    expectSameText('date', ['2023-02-29', '0000-01-01', '2024-13-01', '2024-1-1', '2024-01-01 10:00:00'].map(text), [text('2024-02-29'), text('0001-01-01'), text('9999-12-31'), ['NULL']]);
+    expectSameText('date', ['2023-02-29', '0000-01-01', '2024-13-01', '2024-1-1', '2024-01-01 10:00:00'].map(text), [
+      text('2024-02-29'),
+      text('0001-01-01'),
+      text('9999-12-31'),
+      ['NULL'],
+    ]);
   });
 });
 
@@ -209,12 +269,21 @@ describe('COPY text for a table planned from its declared types', () => {
       }
       // The extension takes and refuses the same (jsonb it writes normalised, where SQL leaves that to JavaScript).
       const cases: [TargetKind, Value, CopySqlOptions][] = [
-        ['text', text('a\tb'), assumed], ['text', ['NULL'], assumed], ['jsonb', text('{}'), assumed], ['timestamp', text('2024-01-01 10:00:00'), key],
-        ['integer', int(7n), key], ['text', int(1n), assumed], ['text', int(1n), {}], ['jsonb', blob('7b7d'), assumed], ['jsonb', blob('7b7d'), {}],
-        ...(['text', 'integer', 'bigint', 'boolean', 'timestamp', 'date', 'jsonb', 'double', 'bytea'] as const).flatMap((kind): [TargetKind, Value, CopySqlOptions][] => [
-          [kind, ['NULL'], key],
-          [kind, ['NULL'], assumed],
-        ]),
+        ['text', text('a\tb'), assumed],
+        ['text', ['NULL'], assumed],
+        ['jsonb', text('{}'), assumed],
+        ['timestamp', text('2024-01-01 10:00:00'), key],
+        ['integer', int(7n), key],
+        ['text', int(1n), assumed],
+        ['text', int(1n), {}],
+        ['jsonb', blob('7b7d'), assumed],
+        ['jsonb', blob('7b7d'), {}],
+        ...(['text', 'integer', 'bigint', 'boolean', 'timestamp', 'date', 'jsonb', 'double', 'bytea'] as const).flatMap(
+          (kind): [TargetKind, Value, CopySqlOptions][] => [
+            [kind, ['NULL'], key],
+            [kind, ['NULL'], assumed],
+          ],
+        ),
       ];
       for (const [kind, value, options] of cases) {
         const [fromExtension, fromSql] = [extensionText(db, typeOf(kind), value, options), sqlText(db, typeOf(kind), value, options)];
@@ -229,11 +298,44 @@ describe('COPY text for a table planned from its declared types', () => {
 });
 
 const documents = [
-    '{"source":"web"}', '{"model":"x","tokens":608,"citations":3}', '{"b":1,"a":2,"aa":3,"ab":[1,2,{"z":null,"y":true}]}', '{"a":1,"a":2}',
-    '{"tags":["자문"],"locale":"ko-KR"}', '{"é":1,"z":2}', '{"한":1,"b":2}', '[]', '{}', '[1, 2 ,3]', ' {"a" : "b"} ', '"just text"', 'true', 'null', '-0', '0',
-    '123456789012345', '1234567890123456', '1.0', '1e2', '-1.50', '{"n":1E+2}', '{"s":"line\\nbreak \\"q\\" back\\\\slash \\/ tab\\t"}', '{"u":"\\u0041"}',
-    '{"zero":"\\u0000"}', '{"lone":"\\ud800"}', '{"pair":"\\ud83d\\ude00"}', '{"emoji":"😀"}', '{"ctl":"\u0001"}', '{"__proto__":1,"constructor":2}',
-  '{"1":1,"10":2,"2":3}', 'nope', '{"a":1,}', "{'a':1}", '{"a":01}', '', '[1,2', '{"deep":[[[[["x"]]]]]}',
+  '{"source":"web"}',
+  '{"model":"x","tokens":608,"citations":3}',
+  '{"b":1,"a":2,"aa":3,"ab":[1,2,{"z":null,"y":true}]}',
+  '{"a":1,"a":2}',
+  '{"tags":["자문"],"locale":"ko-KR"}',
+  '{"é":1,"z":2}',
+  '{"한":1,"b":2}',
+  '[]',
+  '{}',
+  '[1, 2 ,3]',
+  ' {"a" : "b"} ',
+  '"just text"',
+  'true',
+  'null',
+  '-0',
+  '0',
+  '123456789012345',
+  '1234567890123456',
+  '1.0',
+  '1e2',
+  '-1.50',
+  '{"n":1E+2}',
+  '{"s":"line\\nbreak \\"q\\" back\\\\slash \\/ tab\\t"}',
+  '{"u":"\\u0041"}',
+  '{"zero":"\\u0000"}',
+  '{"lone":"\\ud800"}',
+  '{"pair":"\\ud83d\\ude00"}',
+  '{"emoji":"😀"}',
+  '{"ctl":"\u0001"}',
+  '{"__proto__":1,"constructor":2}',
+  '{"1":1,"10":2,"2":3}',
+  'nope',
+  '{"a":1,}',
+  "{'a':1}",
+  '{"a":01}',
+  '',
+  '[1,2',
+  '{"deep":[[[[["x"]]]]]}',
 ];
 
 describe('jsonb normalisation: the JSON.parse fast path equals the full parser', () => {
@@ -291,10 +393,20 @@ describe('jsonb built by the extension equals JavaScript', () => {
         const fromExtension = extensionJsonb(db, document);
         if (fromExtension !== undefined) expect(fromExtension, document).toBe(javascriptJsonb(document));
       }
-      const usual = ['{"source":"web"}', '{"model":"x","tokens":608,"citations":3}', '{"tags":["자문"],"locale":"ko-KR"}', '{"b":1,"a":[null,true,{"z":1.50}]}', '[]', '{}', '"text"', '-1.5'];
+      const usual = [
+        '{"source":"web"}',
+        '{"model":"x","tokens":608,"citations":3}',
+        '{"tags":["자문"],"locale":"ko-KR"}',
+        '{"b":1,"a":[null,true,{"z":1.50}]}',
+        '[]',
+        '{}',
+        '"text"',
+        '-1.5',
+      ];
       for (const document of usual) expect(extensionJsonb(db, document), document).toBe(javascriptJsonb(document));
       // Left to JavaScript: duplicate keys, \u escapes, exponents, negative zero, invalid JSON.
-      for (const document of ['{"a":1,"a":2}', '{"u":"\\u0041"}', '{"n":1E+2}', '-0', '{"a":1,}', 'nope', '']) expect(extensionJsonb(db, document), document).toBeUndefined();
+      for (const document of ['{"a":1,"a":2}', '{"u":"\\u0041"}', '{"n":1E+2}', '-0', '{"a":1,}', 'nope', ''])
+        expect(extensionJsonb(db, document), document).toBeUndefined();
     } finally {
       db.close();
     }
@@ -363,7 +475,11 @@ describe('encodeTable: SQLite batches equal the row-by-row encoder', () => {
       }
     });
     const kinds: TargetKind[] = ['text', 'bigint', 'double', 'timestamp', 'jsonb', 'bytea', 'boolean'];
-    const { sql, js, counts } = encodeBoth(db, table('m', ['t', 'n', 'd', 'ts', 'j', 'b', 'f']), kinds, { key: ['rowid'], ordered: false, sortExpressions: ['rowid'] });
+    const { sql, js, counts } = encodeBoth(db, table('m', ['t', 'n', 'd', 'ts', 'j', 'b', 'f']), kinds, {
+      key: ['rowid'],
+      ordered: false,
+      sortExpressions: ['rowid'],
+    });
     expect(sql).toBe(js);
     expect(counts).toEqual({ sqlRows: 5000, jsRows: 0 });
     db.close();
@@ -384,7 +500,11 @@ describe('encodeTable: SQLite batches equal the row-by-row encoder', () => {
       UPDATE m SET j = '{"a":1.50,"b":"\\u00e9"}' WHERE id = 2500;
       UPDATE m SET j = 'not json' WHERE id = 2900;
     `);
-    const { sql, js, counts } = encodeBoth(db, table('m', ['id', 't', 'ts', 'j'], ['id']), ['bigint', 'text', 'timestamp', 'jsonb'], { key: ['id'], ordered: true, sortExpressions: ['"id"'] });
+    const { sql, js, counts } = encodeBoth(db, table('m', ['id', 't', 'ts', 'j'], ['id']), ['bigint', 'text', 'timestamp', 'jsonb'], {
+      key: ['id'],
+      ordered: true,
+      sortExpressions: ['"id"'],
+    });
     expect(sql).toBe(js);
     expect(sql).toContain('!text holds a NUL byte');
     expect(sql).toContain('!text is not valid UTF-8');

@@ -73,7 +73,12 @@ describe('generated corner cases', () => {
     expect(report.failures).toHaveLength(1);
     expect(report.failures[0]).toMatchObject({ table: 'bad_text', column: 'name', row: 'id=2' });
     expect(report.failures[0]?.message).toMatch(/NUL.*--invalid-text bytea/);
-    expect(report.tables.filter((t) => t.verified?.ok).map((t) => t.table).sort()).toEqual(['child', 'pairs', 'parent', 'select', 'tags']);
+    expect(
+      report.tables
+        .filter((t) => t.verified?.ok)
+        .map((t) => t.table)
+        .sort(),
+    ).toEqual(['child', 'pairs', 'parent', 'select', 'tags']);
     expect(() => assertTransferSucceeded(report)).toThrow(TransferError);
 
     const cli = await runCliOn(await fresh(), ['transfer', '--sqlite', file]);
@@ -106,13 +111,34 @@ describe('generated corner cases', () => {
       `SELECT "order"::text, "group name", epoch::text, price::text, ratio::text, flag::text, doc::text, encode(data, 'hex') AS data FROM "select" ORDER BY 1`,
     );
     expect(rows).toEqual([
-      { order: '1', 'group name': 'a', epoch: '2023-11-14 22:13:20', price: '0.99', ratio: '0.1', flag: 'true', doc: '{"a": [1, 2.50], "b": 1}', data: '00ff10' },
+      {
+        order: '1',
+        'group name': 'a',
+        epoch: '2023-11-14 22:13:20',
+        price: '0.99',
+        ratio: '0.1',
+        flag: 'true',
+        doc: '{"a": [1, 2.50], "b": 1}',
+        data: '00ff10',
+      },
       { order: '2', 'group name': 'b', epoch: '2024-02-29 11:00:00', price: '10.00', ratio: '1e+300', flag: 'false', doc: '[]', data: null },
       { order: '3', 'group name': 'c', epoch: '2023-11-14 22:13:20.123', price: null, ratio: '0', flag: 'true', doc: null, data: '' },
-      { order: '4', 'group name': 'tab\tand\nnewline \\ backslash', epoch: '2023-02-25 00:00:00', price: '3.50', ratio: '3', flag: 'false', doc: '"x"', data: '5c4e' },
+      {
+        order: '4',
+        'group name': 'tab\tand\nnewline \\ backslash',
+        epoch: '2023-02-25 00:00:00',
+        price: '3.50',
+        ratio: '3',
+        flag: 'false',
+        doc: '"x"',
+        data: '5c4e',
+      },
     ]);
     // The next id is above SQLite's high-water mark (5 was deleted), not max(id)+1 = 5.
-    const [next] = await query<{ order: string; created: string; flag: boolean }>(url, `INSERT INTO "select" DEFAULT VALUES RETURNING "order", created::text, flag`);
+    const [next] = await query<{ order: string; created: string; flag: boolean }>(
+      url,
+      `INSERT INTO "select" DEFAULT VALUES RETURNING "order", created::text, flag`,
+    );
     expect(next).toMatchObject({ order: '6', flag: true });
     expect(Date.now() - Date.parse(`${next?.created.replace(' ', 'T')}Z`)).toBeLessThan(60_000);
 
@@ -123,9 +149,16 @@ describe('generated corner cases', () => {
     const indexes = await indexesOf(url, 'child');
     expect(indexes.child_note_partial).toMatch(/WHERE \(note IS NOT NULL\)/);
     expect(indexes.child_note_lower).toMatch(/lower\(note\)/);
-    expect(await query(url, 'SELECT * FROM child_names ORDER BY id')).toEqual([{ id: '1', name: 'one' }, { id: '2', name: 'two' }]);
+    expect(await query(url, 'SELECT * FROM child_names ORDER BY id')).toEqual([
+      { id: '1', name: 'one' },
+      { id: '2', name: 'two' },
+    ]);
     expect((await constraintsOf(url, 'pairs')).find((k) => k.type === 'p')?.definition).toBe('PRIMARY KEY (a, b)');
-    expect(await query(url, "SELECT encode(name, 'escape') AS name FROM bad_text ORDER BY id")).toEqual([{ name: 'fine' }, { name: 'a\\000b\n' }, { name: 'f\\226n' }]);
+    expect(await query(url, "SELECT encode(name, 'escape') AS name FROM bad_text ORDER BY id")).toEqual([
+      { name: 'fine' },
+      { name: 'a\\000b\n' },
+      { name: 'f\\226n' },
+    ]);
   }, 60_000);
 
   it('text columns compare byte for byte as in SQLite (COLLATE "C"), or by the database collation with --collation database', async () => {
@@ -170,7 +203,7 @@ describe('generated corner cases', () => {
     expect((refused as DbopsError).exitCode).toBe(ExitCode.refused);
     expect((refused as DbopsError).message).toMatch(/already has .* --if-exists truncate/);
 
-    await query(url, 'INSERT INTO parent VALUES (3, \'extra\')');
+    await query(url, "INSERT INTO parent VALUES (3, 'extra')");
     const truncated = await transfer({ ...options, ifExists: 'truncate' });
     expect(truncated.ok).toBe(true);
     expect(await query(url, 'SELECT count(*)::int AS n FROM parent')).toEqual([{ n: 2 }]);
@@ -242,7 +275,10 @@ describe('generated corner cases', () => {
         CREATE INDEX notes_body ON notes (body) WHERE id > 0;
       `);
       const pageSize = Number(db.get('PRAGMA page_size')?.page_size);
-      const page = damaged === 'index' ? Number(db.get("SELECT rootpage FROM sqlite_schema WHERE name = 'notes_body'")?.rootpage) : Number(db.get("SELECT max(pageno) AS p FROM dbstat WHERE name = 'notes' AND pagetype = 'leaf'")?.p);
+      const page =
+        damaged === 'index'
+          ? Number(db.get("SELECT rootpage FROM sqlite_schema WHERE name = 'notes_body'")?.rootpage)
+          : Number(db.get("SELECT max(pageno) AS p FROM dbstat WHERE name = 'notes' AND pagetype = 'leaf'")?.p);
       db.close();
       // An invalid b-tree page type in the first byte of the page.
       const fd = openSync(broken, 'r+');

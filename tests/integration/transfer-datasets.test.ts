@@ -21,22 +21,26 @@ describe.skipIf(datasetsDir === undefined)('every public dataset round-trips and
   const local = localServerAndDir('dbops-datasets-');
   const urls = new Map<string, string>();
 
-  it.each(datasets)('%s: transfer verifies, then `dbops verify` exits 0', async (dataset) => {
-    const file = copyDataset(datasetsDir as string, dataset, local.dir);
-    const url = await freshDatabase(local.server, dataset.replace(/\W/g, '_').toLowerCase());
-    urls.set(dataset, url);
-    const report = await transfer({ sqlitePath: file, postgres: { url } });
-    expect(report.failures).toEqual([]);
-    expect(report.verification?.ok).toBe(true);
-    expect(report.tables.every((t) => t.verified?.ok && t.rows === t.sourceRows)).toBe(true);
-    expect(JSON.stringify(report)).not.toContain(':dbops@');
+  it.each(datasets)(
+    '%s: transfer verifies, then `dbops verify` exits 0',
+    async (dataset) => {
+      const file = copyDataset(datasetsDir as string, dataset, local.dir);
+      const url = await freshDatabase(local.server, dataset.replace(/\W/g, '_').toLowerCase());
+      urls.set(dataset, url);
+      const report = await transfer({ sqlitePath: file, postgres: { url } });
+      expect(report.failures).toEqual([]);
+      expect(report.verification?.ok).toBe(true);
+      expect(report.tables.every((t) => t.verified?.ok && t.rows === t.sourceRows)).toBe(true);
+      expect(JSON.stringify(report)).not.toContain(':dbops@');
 
-    // --quiet: stderr then holds only warnings and errors.
-    const cli = await runCliOn(url, ['--quiet', 'verify', '--sqlite', file]);
-    expect(cli.stderr).toBe('');
-    expect(cli.exitCode).toBe(0);
-    expect(cli.stdout).toMatch(/equal \(count \+ digest\)/);
-  }, 60_000);
+      // --quiet: stderr then holds only warnings and errors.
+      const cli = await runCliOn(url, ['--quiet', 'verify', '--sqlite', file]);
+      expect(cli.stderr).toBe('');
+      expect(cli.exitCode).toBe(0);
+      expect(cli.stdout).toMatch(/equal \(count \+ digest\)/);
+    },
+    60_000,
+  );
 
   it('chinook: types, NOT NULL, keys, identity, indexes and foreign keys', async () => {
     const url = urls.get('chinook.sqlite') as string;
@@ -53,14 +57,17 @@ describe.skipIf(datasetsDir === undefined)('every public dataset round-trips and
     expect(Object.keys(await indexesOf(url, 'track'))).toEqual(expect.arrayContaining(['track_pkey', 'ifk_trackalbumid', 'ifk_trackgenreid']));
     const [inserted] = await query<{ artistid: string }>(url, "INSERT INTO artist (name) VALUES ('New') RETURNING artistid");
     expect(inserted?.artistid).toBe('276');
-    expect(await query(url, "SELECT name FROM artist WHERE artistid = 1")).toEqual([{ name: 'AC/DC' }]);
+    expect(await query(url, 'SELECT name FROM artist WHERE artistid = 1')).toEqual([{ name: 'AC/DC' }]);
     expect(await query(url, 'SELECT total::text AS total FROM invoice WHERE invoiceid = 1')).toEqual([{ total: '1.98' }]);
   });
 
   it('northwind: a table name with a space, JPEG bytes intact, CHECKs, views', async () => {
     const url = urls.get('northwind.sqlite') as string;
     expect(await columnsOf(url, 'order details')).toMatchObject({ unitprice: ['numeric', false], discount: ['double precision', false] });
-    const [picture] = await query<{ head: string; bytes: number }>(url, "SELECT encode(substr(picture, 1, 4), 'hex') AS head, length(picture) AS bytes FROM categories WHERE categoryid = 1");
+    const [picture] = await query<{ head: string; bytes: number }>(
+      url,
+      "SELECT encode(substr(picture, 1, 4), 'hex') AS head, length(picture) AS bytes FROM categories WHERE categoryid = 1",
+    );
     expect(picture?.bytes).toBeGreaterThan(1000);
     expect((await constraintsOf(url, 'order details')).filter((k) => k.type === 'c').length).toBe(3);
     expect(await query(url, "SELECT count(*)::int AS n FROM information_schema.views WHERE table_schema = 'public'")).toEqual([{ n: 13 }]);
@@ -89,7 +96,7 @@ describe.skipIf(datasetsDir === undefined)('every public dataset round-trips and
       { t: null },
     ]);
     expect(await columnsOf(url, 'double')).toMatchObject({ x: ['double precision', true], y: ['double precision', true] });
-    const [user] = await query<{ id: string }>(url, "INSERT INTO \"user\" (name) VALUES ('new') RETURNING id");
+    const [user] = await query<{ id: string }>(url, 'INSERT INTO "user" (name) VALUES (\'new\') RETURNING id');
     expect(user?.id).toBe('5');
   });
 

@@ -54,7 +54,10 @@ describe('transfer through SQLite-built COPY batches', () => {
     expect(report.failures).toEqual([]);
     expect(report.verification).toEqual({ ok: true, mismatches: [] });
     expect((await verify({ sqlitePath: file, postgres: { url } })).ok).toBe(true);
-    const [row] = await query<{ body: string; score: number; n: string; at: string }>(url, `SELECT body, score, n::text, at::text FROM docs WHERE id = 'doc-00004'`);
+    const [row] = await query<{ body: string; score: number; n: string; at: string }>(
+      url,
+      `SELECT body, score, n::text, at::text FROM docs WHERE id = 'doc-00004'`,
+    );
     expect(row).toEqual({ body: 'back\\slash \\N 4', score: -1 / 3, n: '12000000000', at: '2025-05-14 14:04:34' });
     const docKeys = await constraintsOf(url, 'docs');
     expect(docKeys.find((k) => k.type === 'p')).toMatchObject({ valid: true, definition: 'PRIMARY KEY (id)' });

@@ -39,7 +39,12 @@ describe('the transfer phases, each on its own', () => {
   let file: string;
   let databases = 0;
   const fresh = () => freshDatabase(local.server, `phases_${(databases += 1)}`);
-  const options = (url: string, over: Partial<TransferOptions> = {}): TransferOptions => ({ sqlitePath: file, postgres: { url }, invalidText: 'bytea', ...over });
+  const options = (url: string, over: Partial<TransferOptions> = {}): TransferOptions => ({
+    sqlitePath: file,
+    postgres: { url },
+    invalidText: 'bytea',
+    ...over,
+  });
 
   /** Opens a state, hands it to `use`, and releases it whatever happens. */
   async function withState<T>(command: 'transfer' | 'verify', opts: TransferOptions, use: (state: TransferState) => Promise<T>): Promise<T> {
@@ -95,7 +100,12 @@ describe('the transfer phases, each on its own', () => {
     expect((await constraintsOf(url, 'child')).map((k) => k.type)).toEqual(['c']);
     expect(await indexesOf(url, 'child')).toEqual({});
 
-    const refused = await withState('transfer', options(url), (state) => createTables(state).then(() => undefined, (error: unknown) => error));
+    const refused = await withState('transfer', options(url), (state) =>
+      createTables(state).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
     expect(refused).toBeInstanceOf(DbopsError);
     expect((refused as DbopsError).exitCode).toBe(ExitCode.refused);
     expect((refused as DbopsError).message).toMatch(/already has 4 of the relations this transfer creates: parent, child, blobby, big\. Nothing was changed\./);
@@ -118,7 +128,9 @@ describe('the transfer phases, each on its own', () => {
       expect(blobby?.plan.columns.find((c) => c.source === 'body')?.type.sql).toBe('bytea');
       expect(planned?.columns.find((c) => c.source === 'body')?.type.sql).toBe('text');
       expect(state.plan.tables.find((t) => t.source.name === 'blobby')).toBe(planned);
-      expect(state.report.widenedColumns).toEqual([{ table: 'blobby', column: 'body', type: 'bytea', reason: expect.stringMatching(/NUL byte.*id=2.*--invalid-text bytea/) }]);
+      expect(state.report.widenedColumns).toEqual([
+        { table: 'blobby', column: 'body', type: 'bytea', reason: expect.stringMatching(/NUL byte.*id=2.*--invalid-text bytea/) },
+      ]);
       expect(state.tables.every((t) => t.report.verified === undefined)).toBe(true);
     });
     expect(await columnsOf(url, 'blobby')).toMatchObject({ body: ['bytea', true] });
@@ -134,7 +146,9 @@ describe('the transfer phases, each on its own', () => {
       await createTables(state);
       await loadTables(state);
       await finishSchema(state);
-      expect(state.report.orphans).toEqual([{ table: 'child', foreignKey: '(parent_id) REFERENCES parent', constraint: 'child_parent_id_fkey', orphanRows: 1 }]);
+      expect(state.report.orphans).toEqual([
+        { table: 'child', foreignKey: '(parent_id) REFERENCES parent', constraint: 'child_parent_id_fkey', orphanRows: 1 },
+      ]);
       expect(state.report.untranslatable).toEqual([]);
     });
     expect(Object.keys(await indexesOf(url, 'child')).sort()).toEqual(['child_parent', 'child_pkey']);
@@ -157,7 +171,11 @@ describe('the transfer phases, each on its own', () => {
     await withState('verify', options(url), async (state) => {
       await bindExistingTables(state);
       expect(state.report.failures).toEqual([
-        { table: 'blobby', problem: 'missing in PostgreSQL (expected "public"."blobby").', message: 'table "blobby": missing in PostgreSQL (expected "public"."blobby").' },
+        {
+          table: 'blobby',
+          problem: 'missing in PostgreSQL (expected "public"."blobby").',
+          message: 'table "blobby": missing in PostgreSQL (expected "public"."blobby").',
+        },
       ]);
       await verifyTables(state);
       expect(state.report.verification).toEqual({ ok: false, mismatches: [{ table: 'big', detail: 'first differing row: id=4321' }] });

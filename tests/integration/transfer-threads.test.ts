@@ -22,7 +22,8 @@ function threadsSource(file: string): void {
   db.close();
 }
 
-const byTable = (report: TransferReport) => Object.fromEntries(report.tables.map((t) => [t.table, { rows: t.rows, digest: t.sourceDigest, encodedIn: t.encodedIn }]));
+const byTable = (report: TransferReport) =>
+  Object.fromEntries(report.tables.map((t) => [t.table, { rows: t.rows, digest: t.sourceDigest, encodedIn: t.encodedIn }]));
 
 describe('the worker threads can be turned off, and the tables come out the same', () => {
   const local = localServerAndDir('dbops-threads-');

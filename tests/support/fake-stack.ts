@@ -11,10 +11,16 @@ export const sqliteUrl = 'sqlite:///./data/api_sessions.db';
 export const postgresUrl = 'postgresql://lawfirm@postgres:5432/lawfirm';
 
 /** A config for fakes: its env file is a real file in `dir`, holding DATABASE_URL (and the kept SQLite URL after a migration). */
-export function fakeConfig(dir: string, options: { environment?: 'development' | 'production'; databaseUrl?: string; previousDatabaseUrl?: string } = {}): Config {
+export function fakeConfig(
+  dir: string,
+  options: { environment?: 'development' | 'production'; databaseUrl?: string; previousDatabaseUrl?: string } = {},
+): Config {
   const envFile = path.join(dir, `.env.${options.environment ?? 'development'}`);
   const databaseUrl = options.databaseUrl ?? sqliteUrl;
-  writeFileSync(envFile, `# kept as written\nDATABASE_URL=${databaseUrl}\n${options.previousDatabaseUrl ? `DBOPS_PREVIOUS_DATABASE_URL=${options.previousDatabaseUrl}\n` : ''}`);
+  writeFileSync(
+    envFile,
+    `# kept as written\nDATABASE_URL=${databaseUrl}\n${options.previousDatabaseUrl ? `DBOPS_PREVIOUS_DATABASE_URL=${options.previousDatabaseUrl}\n` : ''}`,
+  );
   return {
     environment: options.environment ?? 'development',
     rootDir: dir,
@@ -49,7 +55,12 @@ export class FakeStack implements StackControl {
   sessions: Record<ApiHealth['backend'], number> = { sqlite: 240, postgresql: 240 };
   readonly calls: string[] = [];
   /** What postgresEvidence() reports: a running container unless a test says otherwise. */
-  evidence: Omit<PostgresEvidence, 'fault' | 'restartsDuringStep'> & { restartCount?: number } = { containerName: 'fake-postgres-1', state: 'running', lastLogLines: [], restartCount: 0 };
+  evidence: Omit<PostgresEvidence, 'fault' | 'restartsDuringStep'> & { restartCount?: number } = {
+    containerName: 'fake-postgres-1',
+    state: 'running',
+    lastLogLines: [],
+    restartCount: 0,
+  };
   private readonly failures = new Map<Method, Error>();
 
   constructor(readonly config: Config) {
@@ -82,7 +93,10 @@ export class FakeStack implements StackControl {
   }
   async waitForPostgres(): Promise<{ container: ContainerSummary; waitedMs: number }> {
     this.maybeFail('waitForPostgres');
-    return { container: { id: 'pg', name: 'fake-postgres-1', state: 'running', health: undefined, publishedPorts: { '5432/tcp': 5433 }, restartCount: 0 }, waitedMs: 1200 };
+    return {
+      container: { id: 'pg', name: 'fake-postgres-1', state: 'running', health: undefined, publishedPorts: { '5432/tcp': 5433 }, restartCount: 0 },
+      waitedMs: 1200,
+    };
   }
   async waitForApi(): Promise<ApiReady> {
     this.maybeFail('waitForApi');

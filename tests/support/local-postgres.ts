@@ -40,8 +40,16 @@ export async function startLocalPostgres(): Promise<LocalPostgres> {
   if (owner) chownSync(passwordFile, owner.uid, owner.gid);
   await run('initdb', ['-D', data, '-U', 'dbops', '--pwfile', passwordFile, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C.UTF-8', '--no-sync']);
   await run('pg_ctl', [
-    '-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start',
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`,
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`,
   ]);
   return {
     url: `postgresql://dbops:dbops@127.0.0.1:${port}/postgres`,

@@ -35,7 +35,12 @@ function roomOf(file: string): number | undefined {
 
 /** Every relative module a source text imports: static, re-exported, dynamic, and worker URLs. */
 function importedSpecifiers(text: string): string[] {
-  const patterns = [/\bfrom\s+['"](\.[^'"]+)['"]/g, /\bimport\s*\(\s*['"](\.[^'"]+)['"]\s*\)/g, /\bimport\s+['"](\.[^'"]+)['"]/g, /new URL\(\s*['"](\.[^'"]+)['"]/g];
+  const patterns = [
+    /\bfrom\s+['"](\.[^'"]+)['"]/g,
+    /\bimport\s*\(\s*['"](\.[^'"]+)['"]\s*\)/g,
+    /\bimport\s+['"](\.[^'"]+)['"]/g,
+    /new URL\(\s*['"](\.[^'"]+)['"]/g,
+  ];
   return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]!));
 }
 
@@ -50,12 +55,11 @@ const relative = (file: string) => path.relative(repoRoot, file).split(path.sep)
 
 describe('architecture', () => {
   it('knows how to read imports and rooms (so the checks below can fail)', () => {
-    expect(importedSpecifiers("import type { A } from '../stack/a.ts';\nexport { b } from './b.ts';\nawait import('../cli/c.ts');\nnew URL('./w.ts', import.meta.url)")).toEqual([
-      '../stack/a.ts',
-      './b.ts',
-      '../cli/c.ts',
-      './w.ts',
-    ]);
+    expect(
+      importedSpecifiers(
+        "import type { A } from '../stack/a.ts';\nexport { b } from './b.ts';\nawait import('../cli/c.ts');\nnew URL('./w.ts', import.meta.url)",
+      ),
+    ).toEqual(['../stack/a.ts', './b.ts', '../cli/c.ts', './w.ts']);
     expect(roomOf(path.join(srcDir, 'docker', 'x.ts'))).toBe(2);
     expect(roomOf(path.join(srcDir, 'cli.ts'))).toBe(8);
     expect(roomOf(path.join(srcDir, 'api', 'x.ts'))).toBeUndefined();
@@ -80,9 +84,7 @@ describe('architecture', () => {
   });
 
   it(`every file in src/ is under ${maxLines} lines`, () => {
-    const long = sources
-      .map((file) => ({ file: relative(file), lines: lineCount(readFileSync(file, 'utf8')) }))
-      .filter(({ lines }) => lines >= maxLines);
+    const long = sources.map((file) => ({ file: relative(file), lines: lineCount(readFileSync(file, 'utf8')) })).filter(({ lines }) => lines >= maxLines);
     expect(long).toEqual([]);
   });
 });

@@ -38,15 +38,30 @@ interface Entry {
 
 function archive(options: { minor?: number; format?: number; database?: string; entries?: Entry[] } = {}): Buffer {
   const minor = options.minor ?? 14;
-  const w = new ArchiveWriter().raw(Buffer.from('PGDMP')).byte(1).byte(minor).byte(0).byte(4).byte(8).byte(options.format ?? 1);
+  const w = new ArchiveWriter()
+    .raw(Buffer.from('PGDMP'))
+    .byte(1)
+    .byte(minor)
+    .byte(0)
+    .byte(4)
+    .byte(8)
+    .byte(options.format ?? 1);
   if (minor >= 15) w.byte(1);
   else w.int(-1);
   for (const value of [1, 2, 3, 26, 10, 126, 0]) w.int(value);
-  w.str(options.database ?? 'lawfirm').str('15.18').str('15.18');
+  w.str(options.database ?? 'lawfirm')
+    .str('15.18')
+    .str('15.18');
   const entries = options.entries ?? [];
   w.int(entries.length);
   entries.forEach((entry, index) => {
-    w.int(index + 1).int(1).str('1259').str(String(16000 + index)).str(entry.tag).str(entry.desc).int(2);
+    w.int(index + 1)
+      .int(1)
+      .str('1259')
+      .str(String(16000 + index))
+      .str(entry.tag)
+      .str(entry.desc)
+      .int(2);
     w.str('').str('').str('').str(entry.namespace).str('');
     if (minor >= 14) w.str('heap');
     if (minor >= 16) w.int(114);
@@ -74,7 +89,10 @@ describe('parseArchiveHeader', () => {
         database: 'lawfirm',
         serverVersion: '15.18',
         tocEntries: 3,
-        dataTables: [{ schema: 'public', name: 'sessions' }, { schema: 'My Schema', name: 'odd "name"' }],
+        dataTables: [
+          { schema: 'public', name: 'sessions' },
+          { schema: 'My Schema', name: 'odd "name"' },
+        ],
       },
     });
   });
@@ -82,7 +100,11 @@ describe('parseArchiveHeader', () => {
   it('asks for more bytes when the table of contents continues past them', () => {
     const bytes = archive({ entries: tables });
     expect(parseArchiveHeader(bytes.subarray(0, 60), false)).toMatchObject({ ok: false, needMore: true });
-    expect(parseArchiveHeader(bytes.subarray(0, 60), true)).toEqual({ ok: false, problem: 'it ends inside its header or table of contents (truncated)', needMore: false });
+    expect(parseArchiveHeader(bytes.subarray(0, 60), true)).toEqual({
+      ok: false,
+      problem: 'it ends inside its header or table of contents (truncated)',
+      needMore: false,
+    });
   });
 
   it.each([

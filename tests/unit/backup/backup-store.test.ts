@@ -39,7 +39,7 @@ describe('backup names', () => {
     expect(keepMarkerPathFor('/b/lawfirm-x.dump')).toBe('/b/lawfirm-x.keep');
   });
 
-  it('recognises only this database\'s backups', () => {
+  it("recognises only this database's backups", () => {
     expect(isBackupOf('lawfirm', 'lawfirm-20261126T101502.123Z.dump')).toBe(true);
     expect(isBackupOf('lawfirm', 'lawfirm-20261126T101502.123Z-pre-restore.dump')).toBe(true);
     expect(isBackupOf('law', 'lawfirm-20261126T101502.123Z.dump')).toBe(false);

@@ -35,7 +35,7 @@ async function count(text: string, chunkSize: number) {
 }
 
 describe('CopyRowCounter', () => {
-  it.each([1, 2, 3, 7, 64, 100_000])('counts every table\'s rows whatever the chunk size (%i bytes)', async (size) => {
+  it.each([1, 2, 3, 7, 64, 100_000])("counts every table's rows whatever the chunk size (%i bytes)", async (size) => {
     expect(await count(script, size)).toEqual({
       tables: [
         { schema: 'public', name: 'sessions', rows: 3 },

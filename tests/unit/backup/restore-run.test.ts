@@ -21,7 +21,15 @@ const ok: ExecResult = { exitCode: 0, stdout: '', stderr: '' };
 /** A PostgreSQL server as a map of databases to their row counts; records every call. */
 class FakePostgres implements RestorePostgres {
   readonly target = { containerId: 'c', containerName: 'pg-1', user: 'lawfirm', password: 'x', database: 'lawfirm' };
-  readonly databases = new Map<string, TableRows[]>([['lawfirm', [{ schema: 'public', name: 'messages', rows: 39 }, { schema: 'public', name: 'sessions', rows: 3 }]]]);
+  readonly databases = new Map<string, TableRows[]>([
+    [
+      'lawfirm',
+      [
+        { schema: 'public', name: 'messages', rows: 39 },
+        { schema: 'public', name: 'sessions', rows: 3 },
+      ],
+    ],
+  ]);
   readonly calls: string[] = [];
   restoreExit = 0;
   restoredRows = archiveRows;
@@ -143,13 +151,15 @@ describe('RestoreRun', () => {
   it('keeps the previous database in place when pg_restore fails, drops the half-restored one and restarts the api', async () => {
     pg.restoreExit = 1;
     await expect(applyAll()).rejects.toThrow(/pg_restore: error: boom/);
-    expect(await run.recover()).toMatch(/partly restored database dbops_restore_\d+ was dropped; lawfirm is the database it was before the restore; the api was started again/);
+    expect(await run.recover()).toMatch(
+      /partly restored database dbops_restore_\d+ was dropped; lawfirm is the database it was before the restore; the api was started again/,
+    );
     expect(liveRows()).toEqual([39, 3]);
     expect([...pg.databases.keys()]).toEqual(['lawfirm']);
     expect(api.calls).toEqual(['stop', 'start']);
   });
 
-  it('keeps the previous database when the restored one does not hold the archive\'s rows', async () => {
+  it("keeps the previous database when the restored one does not hold the archive's rows", async () => {
     pg.restoredRows = [{ schema: 'public', name: 'sessions', rows: 4 }];
     await expect(applyAll()).rejects.toBeInstanceOf(VerificationError);
     await run.recover();
@@ -201,7 +211,9 @@ describe('RestoreRun', () => {
     pg.restoreExit = 1;
     api.healthy = () => false;
     await expect(applyAll()).rejects.toThrow(/pg_restore: error: boom/);
-    expect(await run.recover()).toMatch(/dropped; lawfirm is still absent, as it was before the restore; the api was started again, still without its database/);
+    expect(await run.recover()).toMatch(
+      /dropped; lawfirm is still absent, as it was before the restore; the api was started again, still without its database/,
+    );
     expect([...pg.databases.keys()]).toEqual([]);
     expect(api.calls).toEqual(['stop', 'start']);
   });

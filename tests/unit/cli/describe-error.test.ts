@@ -27,7 +27,14 @@ describe('describeError', () => {
   });
 
   it('shows what the readiness probe and the logs said', () => {
-    const error = new ReadinessTimeoutError('postgres', 61_000, '127.0.0.1:5432 - no response', 'running', 'FATAL:  password authentication failed\n', 'Troubleshooting: check the password.');
+    const error = new ReadinessTimeoutError(
+      'postgres',
+      61_000,
+      '127.0.0.1:5432 - no response',
+      'running',
+      'FATAL:  password authentication failed\n',
+      'Troubleshooting: check the password.',
+    );
     expect(describeError(error, false)).toEqual({
       message:
         'dbops: The postgres service was not ready after 61 s (container running). The last readiness check said:\n' +
@@ -42,7 +49,11 @@ describe('describeError of a failed run: the failure, then the recovery, each on
   it.each([
     [
       'a failure of ours keeps its paragraph and exit code',
-      new RunFailedError(new InputError('The SQLite file x.db does not exist.'), 'Check the SQLite file', 'SQLite was not modified and the api was not touched.'),
+      new RunFailedError(
+        new InputError('The SQLite file x.db does not exist.'),
+        'Check the SQLite file',
+        'SQLite was not modified and the api was not touched.',
+      ),
       'dbops: The SQLite file x.db does not exist.\nSQLite was not modified and the api was not touched.',
       ExitCode.input,
     ],
@@ -62,7 +73,7 @@ describe('describeError of a failed run: the failure, then the recovery, each on
     expect(describeError(error, false)).toEqual({ message, exitCode });
   });
 
-  it('never folds the recovery into the failure\'s own message', () => {
+  it("never folds the recovery into the failure's own message", () => {
     const error = new RunFailedError(new InputError('bad file'), 'Check', 'Nothing was changed.');
     expect(error.message).toBe('bad file');
     expect(error.recovery).toBe('Nothing was changed.');

@@ -40,7 +40,10 @@ describe('runCommand', () => {
     config = fakeConfig(dir.path);
     out = [];
     signals = new EventEmitter();
-    const interruption = new Interruption(() => {}, () => {});
+    const interruption = new Interruption(
+      () => {},
+      () => {},
+    );
     interruption.install(signals as never);
     cli = {
       projectDir: () => dir.path,
@@ -61,7 +64,13 @@ describe('runCommand', () => {
     const file = readdirSync(path.join(dir.path, 'runs')).find((name) => name.endsWith('.log'));
     return readFileSync(path.join(dir.path, 'runs', file!), 'utf8');
   };
-  const command = (body: StackCommand['body'], overrides: Partial<StackCommand> = {}): StackCommand => ({ name: 'restore', config, yes: false, body, ...overrides });
+  const command = (body: StackCommand['body'], overrides: Partial<StackCommand> = {}): StackCommand => ({
+    name: 'restore',
+    config,
+    yes: false,
+    body,
+    ...overrides,
+  });
   const steps = (failAt?: string) => [
     { title: 'Stop the api', task: () => {} },
     {
@@ -86,7 +95,13 @@ describe('runCommand', () => {
     );
     expect(lockedDuringRun).toBe(true);
     expect(existsSync(lockFile())).toBe(false);
-    expect(report()).toMatchObject({ run: 'restore-development', outcome: 'succeeded', environment: 'development', restored: 'lawfirm', warnings: run.warnings });
+    expect(report()).toMatchObject({
+      run: 'restore-development',
+      outcome: 'succeeded',
+      environment: 'development',
+      restored: 'lawfirm',
+      warnings: run.warnings,
+    });
     expect(log()).toMatch(/start: Stop the api\n.*done: Stop the api\n.*start: Swap/);
     expect(out).toEqual(['warning: ANALYZE failed; run it by hand.', expect.stringMatching(/^report: .*runs\/.*-restore-development\.json$/)]);
     expect(run.recovered).toBe(0);
@@ -172,7 +187,11 @@ describe('runCommand', () => {
       }),
     ).catch((caught: unknown) => caught);
     expect(error).toBe(refusal);
-    expect(report()).toMatchObject({ outcome: 'failed', failed: { step: null, error: 'The Docker engine did not answer.', exitCode: ExitCode.docker }, recovery: null });
+    expect(report()).toMatchObject({
+      outcome: 'failed',
+      failed: { step: null, error: 'The Docker engine did not answer.', exitCode: ExitCode.docker },
+      recovery: null,
+    });
     expect(existsSync(lockFile())).toBe(false);
   });
 
@@ -181,10 +200,13 @@ describe('runCommand', () => {
     let ran = false;
     const error = (await runCommand(
       cli,
-      command(async () => {
-        ran = true;
-        return {};
-      }, { name: 'backup' }),
+      command(
+        async () => {
+          ran = true;
+          return {};
+        },
+        { name: 'backup' },
+      ),
     ).catch((caught: unknown) => caught)) as DbopsError;
     other.release();
     expect(error.exitCode).toBe(ExitCode.locked);
@@ -200,11 +222,14 @@ describe('runCommand', () => {
     let changed = false;
     const result = await runCommand(
       cli,
-      command(async (scope) => {
-        await scope.confirmProduction('This replaces the production database.');
-        changed = true;
-        return {};
-      }, { yes }),
+      command(
+        async (scope) => {
+          await scope.confirmProduction('This replaces the production database.');
+          changed = true;
+          return {};
+        },
+        { yes },
+      ),
     ).catch((caught: unknown) => caught);
     expect(changed).toBe(exitCode === undefined);
     if (exitCode !== undefined) expect((result as DbopsError).exitCode).toBe(exitCode);
@@ -225,7 +250,10 @@ describe('runReadOnly', () => {
     const signals = new EventEmitter();
     const warnings: string[] = [];
     const exits: number[] = [];
-    const interruption = new Interruption((line) => warnings.push(line), (code) => exits.push(code));
+    const interruption = new Interruption(
+      (line) => warnings.push(line),
+      (code) => exits.push(code),
+    );
     interruption.install(signals as never);
     await runReadOnly('config', interruption, async () => {
       signals.emit('SIGINT', 'SIGINT');

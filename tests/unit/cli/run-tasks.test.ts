@@ -10,7 +10,10 @@ describe('runTasks with an Interruption', () => {
     const signals = new EventEmitter();
     const warnings: string[] = [];
     const exits: number[] = [];
-    const interruption = new Interruption((line) => warnings.push(line), (code) => exits.push(code));
+    const interruption = new Interruption(
+      (line) => warnings.push(line),
+      (code) => exits.push(code),
+    );
     const uninstall = interruption.install(signals as never);
     return { signals, warnings, exits, interruption, uninstall };
   };
@@ -64,7 +67,14 @@ describe('runTasks with an Interruption', () => {
 
   it('runs every step when nothing interrupts', async () => {
     const { interruption } = setup();
-    const ctx = await runTasks<{ n: number }>([{ title: 'a', task: (c) => void (c.n += 1) }, { title: 'b', task: (c) => void (c.n += 1) }], { n: 0 }, { renderer: 'silent', interruption });
+    const ctx = await runTasks<{ n: number }>(
+      [
+        { title: 'a', task: (c) => void (c.n += 1) },
+        { title: 'b', task: (c) => void (c.n += 1) },
+      ],
+      { n: 0 },
+      { renderer: 'silent', interruption },
+    );
     expect(ctx.n).toBe(2);
   });
 });

@@ -20,7 +20,9 @@ describe('applyEnvUpdates', () => {
   });
 
   it('appends a new key at the end', () => {
-    expect(applyEnvUpdates(original, { DBOPS_PREVIOUS_DATABASE_URL: 'sqlite:///./data/x.db' })).toBe(`${original}DBOPS_PREVIOUS_DATABASE_URL=sqlite:///./data/x.db\n`);
+    expect(applyEnvUpdates(original, { DBOPS_PREVIOUS_DATABASE_URL: 'sqlite:///./data/x.db' })).toBe(
+      `${original}DBOPS_PREVIOUS_DATABASE_URL=sqlite:///./data/x.db\n`,
+    );
   });
 
   it('removes a key set to undefined, and round-trips', () => {

@@ -21,13 +21,14 @@ const base = {
 };
 
 const envText = (values: Record<string, string>) =>
-  Object.entries(values).map(([key, value]) => `${key}=${value}`).join('\n');
+  Object.entries(values)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n');
 
 describe('loadConfig', () => {
   let dir: ReturnType<typeof tempDir>;
   const write = (name: string, values: Record<string, string>) => writeFileSync(path.join(dir.path, name), envText(values));
-  const load = (environment: 'development' | 'production', env: Record<string, string> = {}) =>
-    loadConfig({ environment, rootDir: dir.path, env });
+  const load = (environment: 'development' | 'production', env: Record<string, string> = {}) => loadConfig({ environment, rootDir: dir.path, env });
   const failure = (run: () => unknown): ConfigError => {
     try {
       run();
@@ -131,8 +132,6 @@ describe('loadConfig', () => {
   it('refuses a PostgreSQL DATABASE_URL that carries the password', () => {
     const error = failure(() => load('development', { DATABASE_URL: 'postgresql://lawfirm:pw@postgres:5432/lawfirm' }));
     expect(error.message).toMatch(/contains a password/);
-    expect(load('development', { DATABASE_URL: 'postgresql://lawfirm@postgres:5432/lawfirm' }).databaseUrl).toBe(
-      'postgresql://lawfirm@postgres:5432/lawfirm',
-    );
+    expect(load('development', { DATABASE_URL: 'postgresql://lawfirm@postgres:5432/lawfirm' }).databaseUrl).toBe('postgresql://lawfirm@postgres:5432/lawfirm');
   });
 });

@@ -44,7 +44,16 @@ describe('ComposeCli', () => {
     await new ComposeCli(v2, await detectCompose(v2), target).up(['postgres'], { build: true });
     const up = v2.calls.at(-1)!;
     expect([up.file, ...up.args]).toEqual([
-      'docker', 'compose', '--file', target.file, '--project-name', 'lawfirm-dev', 'up', '--detach', '--build', 'postgres',
+      'docker',
+      'compose',
+      '--file',
+      target.file,
+      '--project-name',
+      'lawfirm-dev',
+      'up',
+      '--detach',
+      '--build',
+      'postgres',
     ]);
     expect(up.options?.env).toEqual({ POSTGRES_PASSWORD: 'hunter2' });
     expect(up.args.join(' ')).not.toContain('hunter2');
@@ -53,7 +62,16 @@ describe('ComposeCli', () => {
     await new ComposeCli(v1, await detectCompose(v1), target).down({ volumes: true, localImages: true });
     const down = v1.calls.at(-1)!;
     expect([down.file, ...down.args]).toEqual([
-      'docker-compose', '--file', target.file, '--project-name', 'lawfirm-dev', 'down', '--remove-orphans', '--volumes', '--rmi', 'local',
+      'docker-compose',
+      '--file',
+      target.file,
+      '--project-name',
+      'lawfirm-dev',
+      'down',
+      '--remove-orphans',
+      '--volumes',
+      '--rmi',
+      'local',
     ]);
   });
 

@@ -54,9 +54,7 @@ describe('DockerStreamDemuxer', () => {
 
   it('fails when the stream ends inside a frame', async () => {
     const truncated = dockerFrame(1, 'complete payload').subarray(0, 12);
-    await expect(pipeline(chunked(truncated, 5), new DockerStreamDemuxer(new PassThrough(), new PassThrough()))).rejects.toThrow(
-      /ended inside a frame/,
-    );
+    await expect(pipeline(chunked(truncated, 5), new DockerStreamDemuxer(new PassThrough(), new PassThrough()))).rejects.toThrow(/ended inside a frame/);
   });
 
   it('fails instead of waiting for ever when its output failed (a file that could not be written)', async () => {

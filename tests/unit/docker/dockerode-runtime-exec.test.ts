@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { DockerodeRuntime } from '../../../src/docker/dockerode-runtime.ts';
 import { dockerFrame } from '../../support/docker-frames.ts';
 
-
 /**
  * A hijacked exec connection: what is written is the command's stdin; once its write side ends
  * (the half-close) the "command" answers on stdout with what it read. `readLimit` makes it exit
@@ -82,7 +81,9 @@ describe('DockerodeRuntime.exec with stdin', () => {
   it('refuses to call it a success when a command exits 0 without having read its input', async () => {
     const { docker } = fakeDocker({ exitCode: 0, readLimit: 10_000 });
     const chunks = Array.from({ length: 10 }, () => Buffer.alloc(10_000, 1));
-    await expect(new DockerodeRuntime(docker).exec('c1', ['head', '-c', '1'], { stdin: Readable.from(chunks) })).rejects.toThrow(/input could not be delivered/);
+    await expect(new DockerodeRuntime(docker).exec('c1', ['head', '-c', '1'], { stdin: Readable.from(chunks) })).rejects.toThrow(
+      /input could not be delivered/,
+    );
   });
 
   it('copies stderr to a given stream while still collecting it, and attaches no stdin by default', async () => {
@@ -105,7 +106,9 @@ describe('DockerodeRuntime.exec tells onCommand what it runs', () => {
       user: 'postgres',
       env: ['PGPASSWORD=hunter2', 'PGAPPNAME=dbops'],
     });
-    expect(echoed).toEqual([['docker', 'exec', '--user', 'postgres', '--env', 'PGPASSWORD', '--env', 'PGAPPNAME', '0123456789ab', 'pg_dump', '-Fc', '-U', 'app']]);
+    expect(echoed).toEqual([
+      ['docker', 'exec', '--user', 'postgres', '--env', 'PGPASSWORD', '--env', 'PGAPPNAME', '0123456789ab', 'pg_dump', '-Fc', '-U', 'app'],
+    ]);
     expect(JSON.stringify(echoed)).not.toContain('hunter2');
   });
 });

@@ -27,7 +27,7 @@ describe('ensureImages', () => {
     expect(runtime.pulled).toEqual(['node:20']);
   });
 
-  it('reports every image that could not be pulled, with the engine\'s reason', async () => {
+  it("reports every image that could not be pulled, with the engine's reason", async () => {
     const runtime = engine([], ['node:20']);
     expect(await ensureImages(runtime, ['postgres:16', 'node:20', 'redis:7'])).toEqual([
       { image: 'postgres:16', reason: '(HTTP code 500) server error - Get "https://registry.example/v2/": no such host' },

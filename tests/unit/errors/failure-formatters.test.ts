@@ -5,22 +5,43 @@ import { formatVerificationFailure, VerificationError, type VerificationFailure 
 
 describe('formatTransferFailure: where, what, what to do', () => {
   it.each<[string, TransferFailure, number, string]>([
-    ['a table alone', { table: 'users', problem: 'PostgreSQL refused the data: out of memory' }, 0, 'table "users": PostgreSQL refused the data: out of memory'],
+    [
+      'a table alone',
+      { table: 'users', problem: 'PostgreSQL refused the data: out of memory' },
+      0,
+      'table "users": PostgreSQL refused the data: out of memory',
+    ],
     [
       'a column, with what to do',
-      { table: 't', column: 'c', problem: 'the existing PostgreSQL table "public"."t" has no column "c".', fix: 'Drop the table (or use --if-exists truncate) so dbops creates it.' },
+      {
+        table: 't',
+        column: 'c',
+        problem: 'the existing PostgreSQL table "public"."t" has no column "c".',
+        fix: 'Drop the table (or use --if-exists truncate) so dbops creates it.',
+      },
       0,
       'table "t", column "c": the existing PostgreSQL table "public"."t" has no column "c". Drop the table (or use --if-exists truncate) so dbops creates it.',
     ],
     [
       'one value in one row',
-      { table: 'bad_text', column: 'name', rowid: 'id=2', problem: 'text holds a NUL byte, which PostgreSQL text cannot store.', fix: 'The table was not loaded.' },
+      {
+        table: 'bad_text',
+        column: 'name',
+        rowid: 'id=2',
+        problem: 'text holds a NUL byte, which PostgreSQL text cannot store.',
+        fix: 'The table was not loaded.',
+      },
       0,
       'table "bad_text", column "name", rowid id=2: text holds a NUL byte, which PostgreSQL text cannot store. The table was not loaded.',
     ],
     ['a row without a column', { table: 't', rowid: '7', problem: 'broken.' }, 0, 'table "t", rowid 7: broken.'],
     ['other tables failed too', { table: 't', problem: 'broken.' }, 2, 'table "t": broken. (2 more failure(s) are listed above and in the report.)'],
-    ['names with quotes and spaces kept as SQLite has them', { table: 'my "odd" table', column: 'a b', problem: 'x.' }, 0, 'table "my "odd" table", column "a b": x.'],
+    [
+      'names with quotes and spaces kept as SQLite has them',
+      { table: 'my "odd" table', column: 'a b', problem: 'x.' },
+      0,
+      'table "my "odd" table", column "a b": x.',
+    ],
   ])('%s', (_name, failure, others, expected) => {
     expect(formatTransferFailure(failure, others)).toBe(expected);
   });
@@ -41,7 +62,11 @@ describe('formatTransferFailure: where, what, what to do', () => {
 describe('formatVerificationFailure: the verdict, the differences, what to do', () => {
   const many = Array.from({ length: 14 }, (_, i) => ({ table: `t${i}`, detail: `SQLite has ${i} rows, PostgreSQL 0` }));
   it.each<[string, VerificationFailure, string]>([
-    ['a verdict alone', { what: 'The archive on disk differs from what pg_dump sent.', differences: [] }, 'The archive on disk differs from what pg_dump sent.'],
+    [
+      'a verdict alone',
+      { what: 'The archive on disk differs from what pg_dump sent.', differences: [] },
+      'The archive on disk differs from what pg_dump sent.',
+    ],
     [
       'tables that differ, then what to do',
       {
@@ -73,8 +98,14 @@ describe('formatVerificationFailure: the verdict, the differences, what to do', 
     expect(backup.message).toBe('The new archive could not be read back in full.\n  table a: short read');
     expect(backup.differences).toEqual([{ detail: 'table a: short read' }]);
     expect(backup.exitCode).toBe(ExitCode.verification);
-    const transfer = new VerificationError('Verification failed: 1 table(s) in PostgreSQL differ from the SQLite source:', [{ table: 't', detail: 'x' }], { fix: 'Again.' });
-    expect(transfer).toMatchObject({ what: 'Verification failed: 1 table(s) in PostgreSQL differ from the SQLite source:', differences: [{ table: 't', detail: 'x' }], fix: 'Again.' });
+    const transfer = new VerificationError('Verification failed: 1 table(s) in PostgreSQL differ from the SQLite source:', [{ table: 't', detail: 'x' }], {
+      fix: 'Again.',
+    });
+    expect(transfer).toMatchObject({
+      what: 'Verification failed: 1 table(s) in PostgreSQL differ from the SQLite source:',
+      differences: [{ table: 't', detail: 'x' }],
+      fix: 'Again.',
+    });
     expect(transfer.message).toBe('Verification failed: 1 table(s) in PostgreSQL differ from the SQLite source:\n  t: x\nAgain.');
   });
 });

@@ -212,7 +212,14 @@ describe('MigrationRun', () => {
     const readOnly = fakeConfig(dir.path);
     Object.assign(readOnly, { envFile: path.join(dir.path, 'no-such-dir', '.env.development') });
     stack = new FakeStack(readOnly);
-    run = new MigrationRun({ stack, mover, connect: server.connect, safetyBackup: async () => 'x', summariseSource: () => ({ tables: 2, sessions: 240 }), openSourceGuard: guard.open });
+    run = new MigrationRun({
+      stack,
+      mover,
+      connect: server.connect,
+      safetyBackup: async () => 'x',
+      summariseSource: () => ({ tables: 2, sessions: 240 }),
+      openSourceGuard: guard.open,
+    });
     const error = await migrate().catch((caught: unknown) => caught);
     expect((error as MigrationStepError).step).toBe(migrationSteps.switchUrl.title);
     expect(await run.recover()).toMatch(/the api serves 240 sessions from sqlite/);
@@ -250,7 +257,9 @@ describe('MigrationRun', () => {
     const error = (await migrate().catch((caught: unknown) => caught)) as MigrationStepError;
     expect(error.step).toBe(migrationSteps.switchUrl.title);
     expect(error.exitCode).toBe(ExitCode.verification);
-    expect(error.message).toMatch(/The SQLite file .* changed during the migration \(writers were held off[^\n]*\):\n  messages: 1200 rows at the copy, 1230 now \(\+30\)/);
+    expect(error.message).toMatch(
+      /The SQLite file .* changed during the migration \(writers were held off[^\n]*\):\n {2}messages: 1200 rows at the copy, 1230 now \(\+30\)/,
+    );
     expect(error.hint).toMatch(/find what writes to the SQLite file/);
     expect(envFileUrl(config)).toBe(sqliteUrl);
     expect(await run.recover()).toBe(backOnSqlite);

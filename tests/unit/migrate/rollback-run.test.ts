@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTasks } from '../../../src/cli/run-tasks.ts';
 import type { Config } from '../../../src/config/config.ts';
-import { DbopsError } from '../../../src/errors/dbops-error.ts';
+import type { DbopsError } from '../../../src/errors/dbops-error.ts';
 import { ExitCode } from '../../../src/errors/exit-codes.ts';
 import type { DataMover, MoveResult } from '../../../src/migrate/data-mover.ts';
 import { RollbackRun } from '../../../src/migrate/rollback-run.ts';

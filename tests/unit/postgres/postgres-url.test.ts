@@ -5,13 +5,12 @@ import { withLibpqSslModes } from '../../../src/postgres/pg-connection.ts';
 import { checkPostgresUrl } from '../../../src/postgres/postgres-url.ts';
 
 describe('checkPostgresUrl', () => {
-  it.each([
-    ['postgresql://app@127.0.0.1:5432/appdb'],
-    ['postgres://app@db.internal/appdb?sslmode=require'],
-    ['postgresql:///appdb?host=/var/run/postgresql'],
-  ])('accepts %s', (url) => {
-    expect(() => checkPostgresUrl(url, '--postgres')).not.toThrow();
-  });
+  it.each([['postgresql://app@127.0.0.1:5432/appdb'], ['postgres://app@db.internal/appdb?sslmode=require'], ['postgresql:///appdb?host=/var/run/postgresql']])(
+    'accepts %s',
+    (url) => {
+      expect(() => checkPostgresUrl(url, '--postgres')).not.toThrow();
+    },
+  );
 
   it.each([
     ['postgresql://[oops', /given as --postgres is not a valid URL\. Give it as postgresql:\/\/USER@HOST:PORT\/DATABASE/],
@@ -51,7 +50,11 @@ describe('describeConnectFailure', () => {
     [error('ENOTFOUND', 'getaddrinfo ENOTFOUND db'), /does not resolve/, /service name/],
     [error('28P01', 'password authentication failed for user "app"'), /password authentication failed for user "app"/, /PGPASSWORD/],
     [error('3D000', 'database "appdb" does not exist'), /^the database "appdb" does not exist$/, /Create it/],
-    [error(undefined, 'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'), /asks for a password for user "app" and none was given/, /Set PGPASSWORD/],
+    [
+      error(undefined, 'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'),
+      /asks for a password for user "app" and none was given/,
+      /Set PGPASSWORD/,
+    ],
     [error(undefined, 'The server does not support SSL connections'), /asks for TLS \(sslmode\) but the server/, /sslmode=disable/],
     [error(undefined, 'Connection terminated due to connection timeout'), /did not answer in time/, /paused container/],
     [error('57P03', 'the database system is starting up'), /starting up/, /Wait/],

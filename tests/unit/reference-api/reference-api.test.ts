@@ -4,14 +4,15 @@ import { handleRequest, parseLimit } from '../../../deployment/api/src/routes.js
 import { toBoolean, toInteger, toJson, toTimestamp } from '../../../deployment/api/src/row-json.js';
 
 /** A fake of the reference api's own database interface. */
-const fakeDatabase = (overrides: Partial<Record<'countSessions' | 'listSessions' | 'listMessages', () => Promise<unknown>>> = {}) => ({
-  backend: 'sqlite' as const,
-  countSessions: async () => 3,
-  listSessions: async () => [],
-  listMessages: async () => null,
-  close: async () => undefined,
-  ...overrides,
-}) as never;
+const fakeDatabase = (overrides: Partial<Record<'countSessions' | 'listSessions' | 'listMessages', () => Promise<unknown>>> = {}) =>
+  ({
+    backend: 'sqlite' as const,
+    countSessions: async () => 3,
+    listSessions: async () => [],
+    listMessages: async () => null,
+    close: async () => undefined,
+    ...overrides,
+  }) as never;
 
 describe('reference api routes', () => {
   const log = () => undefined;

@@ -30,9 +30,7 @@ describe('generateSample', () => {
       expect(db.get('SELECT count(*) AS n FROM sessions')).toEqual({ n: 101n });
       expect(db.get('SELECT count(*) AS n FROM messages')).toEqual({ n: 707n });
       expect(db.get('SELECT sum(message_count) AS n FROM sessions')).toEqual({ n: 707n });
-      const mismatched = db.get(
-        'SELECT count(*) AS n FROM sessions s WHERE message_count <> (SELECT count(*) FROM messages m WHERE m.session_id = s.id)',
-      );
+      const mismatched = db.get('SELECT count(*) AS n FROM sessions s WHERE message_count <> (SELECT count(*) FROM messages m WHERE m.session_id = s.id)');
       expect(mismatched).toEqual({ n: 0n });
       expect(db.get("SELECT seq FROM sqlite_sequence WHERE name = 'messages'")).toEqual({ seq: 707n });
     } finally {
@@ -40,12 +38,16 @@ describe('generateSample', () => {
     }
   });
 
-  it('creates the application schema with the guide\'s four indexes', async () => {
+  it("creates the application schema with the guide's four indexes", async () => {
     const db = openSqlite((await generateSample(options('a.db'))).path, { readonly: true });
     try {
       const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_%' ORDER BY name").all();
       expect(indexes.map((row) => row.name)).toEqual([...sampleIndexNames].sort());
-      const columns = (table: string) => db.prepare(`PRAGMA table_info(${table})`).all().map((row) => row.name);
+      const columns = (table: string) =>
+        db
+          .prepare(`PRAGMA table_info(${table})`)
+          .all()
+          .map((row) => row.name);
       expect(columns('sessions')).toEqual(['id', 'user_id', 'title', 'created_at', 'updated_at', 'message_count', 'is_active', 'metadata']);
       expect(columns('messages')).toEqual(['id', 'session_id', 'role', 'content', 'timestamp', 'metadata']);
       expect(db.get("SELECT sql FROM sqlite_master WHERE name = 'messages'")?.sql).toMatch(/AUTOINCREMENT/);
@@ -74,7 +76,9 @@ describe('generateSample', () => {
       const db = openSqlite(file, { readonly: true });
       try {
         const rows = db.prepare('SELECT * FROM sessions ORDER BY id').all().concat(db.prepare('SELECT * FROM messages ORDER BY id').all());
-        return createHash('sha256').update(JSON.stringify(rows, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))).digest('hex');
+        return createHash('sha256')
+          .update(JSON.stringify(rows, (_key, value) => (typeof value === 'bigint' ? value.toString() : value)))
+          .digest('hex');
       } finally {
         db.close();
       }
@@ -129,7 +133,10 @@ describe('generateSample on a long run', () => {
       onProgress: (done) => progress.push(done),
       stopRequested: () => (progress.length >= 2 ? 'SIGTERM' : undefined),
     });
-    await expect(run).rejects.toMatchObject({ exitCode: 130, message: expect.stringMatching(/Interrupted by SIGTERM after 4000 of 9000 sessions; the partial file was removed/) });
+    await expect(run).rejects.toMatchObject({
+      exitCode: 130,
+      message: expect.stringMatching(/Interrupted by SIGTERM after 4000 of 9000 sessions; the partial file was removed/),
+    });
     expect(progress).toEqual([2000, 4000]);
     expect(readdirSync(dir.path)).toEqual([]);
   });

@@ -36,12 +36,18 @@ describe('apt sources', () => {
   });
 
   it('ignores an inline key block as a keyring', () => {
-    const [source] = parseDeb822Sources('Types: deb\nURIs: http://m/debian\nSuites: bookworm\nComponents: main\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n');
+    const [source] = parseDeb822Sources(
+      'Types: deb\nURIs: http://m/debian\nSuites: bookworm\nComponents: main\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n',
+    );
     expect(source?.signedBy).toBeUndefined();
   });
 
   it('parses one-line sources with options and comments', () => {
-    expect(parseOneLineSources('# old style\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bookworm main contrib\ndeb-src http://m.example/debian bookworm main\n')).toEqual([
+    expect(
+      parseOneLineSources(
+        '# old style\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bookworm main contrib\ndeb-src http://m.example/debian bookworm main\n',
+      ),
+    ).toEqual([
       { types: ['deb'], uris: ['http://m.example/debian'], suites: ['bookworm'], components: ['main', 'contrib'], signedBy: '/k.gpg', enabled: true },
       { types: ['deb-src'], uris: ['http://m.example/debian'], suites: ['bookworm'], components: ['main'], signedBy: undefined, enabled: true },
     ]);
@@ -56,6 +62,9 @@ describe('apt sources', () => {
   });
 
   it('falls back to an archive of another release, since an archive serves every release', () => {
-    expect(pickMirror(parseOneLineSources('deb http://m.example/debian/ trixie main\n'), 'bookworm')).toEqual({ uri: 'http://m.example/debian', keyring: undefined });
+    expect(pickMirror(parseOneLineSources('deb http://m.example/debian/ trixie main\n'), 'bookworm')).toEqual({
+      uri: 'http://m.example/debian',
+      keyring: undefined,
+    });
   });
 });

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { probeApiHealth, type Fetch } from '../../../src/stack/api-health.ts';
 import { repoRoot } from '../../support/run-cli.ts';
 
-const answering = (status: number, body: unknown): Fetch => async () => new Response(JSON.stringify(body), { status });
+const answering =
+  (status: number, body: unknown): Fetch =>
+  async () =>
+    new Response(JSON.stringify(body), { status });
 
 describe('probeApiHealth', () => {
   it('returns the health the api reports', async () => {
@@ -24,7 +27,10 @@ describe('probeApiHealth', () => {
     const refused: Fetch = async () => {
       throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:8080') });
     };
-    expect(await probeApiHealth(refused, 'http://api')).toEqual({ ok: false, problem: 'GET /health failed (fetch failed: connect ECONNREFUSED 127.0.0.1:8080)' });
+    expect(await probeApiHealth(refused, 'http://api')).toEqual({
+      ok: false,
+      problem: 'GET /health failed (fetch failed: connect ECONNREFUSED 127.0.0.1:8080)',
+    });
   });
 
   it('gives up on a request that never settles, and aborts it', async () => {

@@ -46,7 +46,11 @@ describe('ComposeStack, the StackControl over compose and the engine', () => {
     const config = fakeConfig(dir.path);
     engine = new FakeEngine();
     runner = new RecordingRunner();
-    const compose = new ComposeCli(runner, { version: 2, file: 'docker', prefix: ['compose'] }, { file: config.composeFile, project: 'fake', env: { POSTGRES_PASSWORD: 'not-printed' } });
+    const compose = new ComposeCli(
+      runner,
+      { version: 2, file: 'docker', prefix: ['compose'] },
+      { file: config.composeFile, project: 'fake', env: { POSTGRES_PASSWORD: 'not-printed' } },
+    );
     const fetchHealth = (async (url: URL) => {
       fetched.push(String(url));
       return new Response(JSON.stringify({ status: 'ok', backend: 'sqlite', sessions: 7 }), { status: 200 });
@@ -68,7 +72,9 @@ describe('ComposeStack, the StackControl over compose and the engine', () => {
 
   it('refuses a PostgreSQL handle on a stopped container, naming it and what to do', async () => {
     engine.containers.postgres = { ...engine.containers.postgres!, state: 'exited' };
-    await expect(stack.postgres()).rejects.toThrow(new DockerUnavailableError('The postgres container fake-postgres-1 is exited. Start the stack first (dbops up --env development).'));
+    await expect(stack.postgres()).rejects.toThrow(
+      new DockerUnavailableError('The postgres container fake-postgres-1 is exited. Start the stack first (dbops up --env development).'),
+    );
   });
 
   it('asks a stopped api nothing, and a running one on its published port', async () => {

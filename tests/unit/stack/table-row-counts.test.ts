@@ -10,7 +10,12 @@ describe('compareTableRows', () => {
   });
 
   it('names each table that differs, is missing or is extra', () => {
-    expect(compareTableRows([t('public', 'a', 1), t('public', 'gone', 5)], [t('public', 'a', 2), t('x', 'New Table', 3)], { expected: 'archived', actual: 'restored' }).differences).toEqual([
+    expect(
+      compareTableRows([t('public', 'a', 1), t('public', 'gone', 5)], [t('public', 'a', 2), t('x', 'New Table', 3)], {
+        expected: 'archived',
+        actual: 'restored',
+      }).differences,
+    ).toEqual([
       'public.a: archived 1 rows, restored 2',
       'public.gone: archived 5 rows, but the table is missing from what was restored',
       'x."New Table": not archived, but restored with 3 rows',

@@ -27,8 +27,24 @@ describe('the task lists are the phase lists', () => {
 
 describe('what each phase says once it ran', () => {
   const report = (over: Partial<TransferReport>): TransferReport => ({
-    command: 'transfer', source: 's', target: 't', schema: 'app', startedAt: '', readerThread: true, durationMs: 0, phases: [], tables: [], widenedColumns: [], warnings: [],
-    untranslatable: [], orphans: [], replaced: [], failures: [], verification: null, ok: false, ...over,
+    command: 'transfer',
+    source: 's',
+    target: 't',
+    schema: 'app',
+    startedAt: '',
+    readerThread: true,
+    durationMs: 0,
+    phases: [],
+    tables: [],
+    widenedColumns: [],
+    warnings: [],
+    untranslatable: [],
+    orphans: [],
+    replaced: [],
+    failures: [],
+    verification: null,
+    ok: false,
+    ...over,
   });
   const table = (rows: number) => ({ table: 'x', target: 'x', sourceRows: rows, rows, status: 'loaded' as const, durationMs: 0, rowsPerSecond: 0 });
   const done = (pipeline: TransferPipeline, name: string, r: TransferReport, ms = 0) => pipeline.phases.find((p) => p.name === name)?.done(r, ms);
@@ -36,7 +52,14 @@ describe('what each phase says once it ran', () => {
     ['create', transferPipeline, 'create', report({}), 1234, 'Created tables in schema "app" (1.2 s)'],
     ['load', transferPipeline, 'load', report({ tables: [table(7), table(3)] }), 2500, 'Copied 10 row(s) in 2.5 s'],
     ['verify, equal', transferPipeline, 'verify', report({ verification: { ok: true, mismatches: [] } }), 900, 'Verified every table: equal (0.9 s)'],
-    ['verify, differs', transferPipeline, 'verify', report({ verification: { ok: false, mismatches: [{ table: 'x', detail: 'd' }] } }), 0, 'Verification found 1 table(s) that differ'],
+    [
+      'verify, differs',
+      transferPipeline,
+      'verify',
+      report({ verification: { ok: false, mismatches: [{ table: 'x', detail: 'd' }] } }),
+      0,
+      'Verification found 1 table(s) that differ',
+    ],
     ['verify command, equal', verifyPipeline, 'verify', report({ verification: { ok: true, mismatches: [] } }), 0, 'Every table is equal'],
     [
       'verify command, a table missing',

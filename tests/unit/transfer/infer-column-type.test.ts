@@ -9,10 +9,26 @@ const stats = (over: Partial<ColumnStats>): ColumnStats => {
 
 describe('declaredFamily (SQLite affinity rules plus dbops names)', () => {
   it.each([
-    ['INTEGER', 'integer'], ['INT(5)', 'integer'], ['UNSIGNED BIG INT', 'integer'], ['smallint unsigned', 'integer'],
-    ['NVARCHAR(40)', 'text'], ['BLOB SUB_TYPE TEXT', 'text'], ['CHAR(1)', 'text'], ['', 'blob'], ['BLOB', 'blob'],
-    ['REAL', 'real'], ['"double precision"', 'real'], ['FLOAT', 'real'], ['NUMERIC(10,2)', 'numeric'], ['DECIMAL(5,2)', 'numeric'],
-    ['BOOLEAN', 'boolean'], ['DATETIME', 'timestamp'], ['DATETIME2', 'timestamp'], ['TIMESTAMP', 'timestamp'], ['DATE', 'date'], ['JSON', 'json'],
+    ['INTEGER', 'integer'],
+    ['INT(5)', 'integer'],
+    ['UNSIGNED BIG INT', 'integer'],
+    ['smallint unsigned', 'integer'],
+    ['NVARCHAR(40)', 'text'],
+    ['BLOB SUB_TYPE TEXT', 'text'],
+    ['CHAR(1)', 'text'],
+    ['', 'blob'],
+    ['BLOB', 'blob'],
+    ['REAL', 'real'],
+    ['"double precision"', 'real'],
+    ['FLOAT', 'real'],
+    ['NUMERIC(10,2)', 'numeric'],
+    ['DECIMAL(5,2)', 'numeric'],
+    ['BOOLEAN', 'boolean'],
+    ['DATETIME', 'timestamp'],
+    ['DATETIME2', 'timestamp'],
+    ['TIMESTAMP', 'timestamp'],
+    ['DATE', 'date'],
+    ['JSON', 'json'],
   ])('%s is %s', (declared, family) => expect(declaredFamily(declared)).toBe(family));
 });
 

@@ -7,14 +7,25 @@ import type { ValueProblem } from '../../../src/transfer/encode-value.ts';
 import { widerType } from '../../../src/transfer/widen-table.ts';
 
 const column = (name: string, declaredType: string, over: Partial<SqliteColumn> = {}): SqliteColumn => ({
-  name, declaredType, notNull: false, defaultSql: null, primaryKeyPosition: 0, generated: false, collation: null, ...over,
+  name,
+  declaredType,
+  notNull: false,
+  defaultSql: null,
+  primaryKeyPosition: 0,
+  generated: false,
+  collation: null,
+  ...over,
 });
 
 const items: SqliteTable = {
   name: 'items',
   sql: 'CREATE TABLE items (...)',
   withoutRowid: false,
-  columns: [column('id', 'INTEGER', { primaryKeyPosition: 1, notNull: true }), column('price', 'NUMERIC(10,2)', { defaultSql: '0' }), column('name', 'TEXT', { defaultSql: "'none'" })],
+  columns: [
+    column('id', 'INTEGER', { primaryKeyPosition: 1, notNull: true }),
+    column('price', 'NUMERIC(10,2)', { defaultSql: '0' }),
+    column('name', 'TEXT', { defaultSql: "'none'" }),
+  ],
   primaryKey: ['id'],
   rowidAlias: 'id',
   autoincrement: false,
@@ -25,7 +36,17 @@ const items: SqliteTable = {
 const schema: SqliteSchema = { encoding: 'UTF-8', tables: [items], views: [], triggers: [], sequences: new Map() };
 const columnStats = (over: Partial<ColumnStats>): ColumnStats => ({ ...emptyStats, ...over });
 const stats = new Map<string, TableStats>([
-  ['items', { rows: 2, columns: [columnStats({ nonNull: 2, integers: 2, minInteger: 1n, maxInteger: 2n }), columnStats({ nonNull: 2, reals: 2 }), columnStats({ nonNull: 2, texts: 2 })] }],
+  [
+    'items',
+    {
+      rows: 2,
+      columns: [
+        columnStats({ nonNull: 2, integers: 2, minInteger: 1n, maxInteger: 2n }),
+        columnStats({ nonNull: 2, reals: 2 }),
+        columnStats({ nonNull: 2, texts: 2 }),
+      ],
+    },
+  ],
 ]);
 const plan = () => planTransfer(schema, schema.tables, stats, 'public', 'lower', 'binary');
 
@@ -50,9 +71,17 @@ describe('the transfer plan is immutable', () => {
     const before = structuredClone(p);
     const original = p.tables[0];
     if (!original) throw new Error('no table planned');
-    const widened = retypeColumns(original, [{ source: 'price', type: numericType(), widened: '12345.678 does not fit numeric(10,2); widened to numeric' }], p.mode);
+    const widened = retypeColumns(
+      original,
+      [{ source: 'price', type: numericType(), widened: '12345.678 does not fit numeric(10,2); widened to numeric' }],
+      p.mode,
+    );
     expect(widened.table).not.toBe(original);
-    expect(widened.table.columns.find((c) => c.source === 'price')).toMatchObject({ type: { sql: 'numeric' }, widened: expect.stringContaining('widened to numeric'), defaultSql: '0' });
+    expect(widened.table.columns.find((c) => c.source === 'price')).toMatchObject({
+      type: { sql: 'numeric' },
+      widened: expect.stringContaining('widened to numeric'),
+      defaultSql: '0',
+    });
     // The columns not retyped are the same objects; the table is frozen like the plan.
     expect(widened.table.columns[0]).toBe(original.columns[0]);
     expect(Object.isFrozen(widened.table)).toBe(true);

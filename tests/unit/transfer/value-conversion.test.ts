@@ -43,21 +43,45 @@ describe('timestamps to PostgreSQL text (UTC)', () => {
 
 describe('numbers', () => {
   it.each<[number, string]>([
-    [1, '1'], [0.1, '0.1'], [1.2, '1.2'], [1e15, '1e+15'], [1.2e15, '1.2e+15'], [123456789012345, '123456789012345'],
-    [1e-5, '1e-05'], [0.0001, '0.0001'], [1.5e300, '1.5e+300'], [5e-324, '5e-324'], [-0, '-0'], [Infinity, 'Infinity'], [NaN, 'NaN'],
+    [1, '1'],
+    [0.1, '0.1'],
+    [1.2, '1.2'],
+    [1e15, '1e+15'],
+    [1.2e15, '1.2e+15'],
+    [123456789012345, '123456789012345'],
+    [1e-5, '1e-05'],
+    [0.0001, '0.0001'],
+    [1.5e300, '1.5e+300'],
+    [5e-324, '5e-324'],
+    [-0, '-0'],
+    [Infinity, 'Infinity'],
+    [NaN, 'NaN'],
   ])('double %s prints as PostgreSQL does: %s', (input, output) => expect(float8Text(input)).toBe(output));
 
   it.each([
-    ['1e2', '100'], ['1.50e1', '15.0'], ['-0.0', '0.0'], ['1E-2', '0.01'], ['2.50', '2.50'], ['-12', '-12'], ['0007', '7'], ['x', undefined],
+    ['1e2', '100'],
+    ['1.50e1', '15.0'],
+    ['-0.0', '0.0'],
+    ['1E-2', '0.01'],
+    ['2.50', '2.50'],
+    ['-12', '-12'],
+    ['0007', '7'],
+    ['x', undefined],
   ])('numeric literal %s -> %s', (input, output) => expect(canonicalNumeric(input)).toBe(output));
 
-  it.each<[number, string]>([[0.99, '0.99'], [1.1999999999999999555, '1.2'], [1e21, '1000000000000000000000'], [1.2e-7, '0.00000012']])(
-    'real %s as exact decimal %s',
-    (input, output) => expect(realAsNumeric(input)).toBe(output),
-  );
+  it.each<[number, string]>([
+    [0.99, '0.99'],
+    [1.1999999999999999555, '1.2'],
+    [1e21, '1000000000000000000000'],
+    [1.2e-7, '0.00000012'],
+  ])('real %s as exact decimal %s', (input, output) => expect(realAsNumeric(input)).toBe(output));
 
   it.each([
-    ['0.99', 10, 2, '0.99'], ['1', 10, 2, '1.00'], ['1.005', 10, 2, undefined], ['123456789', 10, 2, undefined], ['-1.5', 4, 2, '-1.50'],
+    ['0.99', 10, 2, '0.99'],
+    ['1', 10, 2, '1.00'],
+    ['1.005', 10, 2, undefined],
+    ['123456789', 10, 2, undefined],
+    ['-1.5', 4, 2, '-1.50'],
   ])('%s fitted to numeric(%s,%s) is %s', (text, p, s, output) => expect(fitNumeric(text, p, s)).toBe(output));
 
   it('shows reals in text columns the way SQLite does, with exact digits', () => {
