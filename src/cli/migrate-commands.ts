@@ -38,7 +38,7 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
             import('../tasks/migrate-tasks.ts'),
           ]);
           const run = new MigrationRun({ stack, mover: cli.mover, connect: cli.connectPostgres, safetyBackup: () => cli.safetyBackup(stack) });
-          scope.recoverWith(run, `SQLite was not modified. Check ${config.envFile} and run \`dbops up --env ${config.environment}\`.`);
+          scope.recoverWith(run, `SQLite was not modified. Check DATABASE_URL in ${config.envFile}.local and run \`dbops up --env ${config.environment}\`.`);
           await scope.tasks(migrateTasks(run), {});
           const outcome = run.outcome();
           const rows = totalRows(outcome);
@@ -85,7 +85,7 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
           const stack = await cli.stack(config, { readyTimeoutMs: options.readyTimeout * 1000 });
           const [{ RollbackRun }, { rollbackTasks }] = await Promise.all([import('../migrate/rollback-run.ts'), import('../tasks/rollback-tasks.ts')]);
           const run = new RollbackRun({ stack, mover: cli.mover }, { previousUrl: previous, force: options.force });
-          scope.recoverWith(run, `Check DATABASE_URL in ${config.envFile} and run \`dbops up --env ${config.environment}\`.`);
+          scope.recoverWith(run, `Check DATABASE_URL in ${config.envFile}.local and run \`dbops up --env ${config.environment}\`.`);
           await scope.tasks(rollbackTasks(run), {});
           const outcome = run.outcome();
           cli.out(`Rolled back ${config.environment}: the api serves ${outcome.api?.sessions ?? '?'} sessions from SQLite. ${outcome.postgres ?? ''}`.trim());
@@ -95,15 +95,15 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
     });
 }
 
-/** The switch edits the env file, so an override elsewhere would silently win over it. */
+/** The switch is written to the .local env file, so only the process environment could silently win over it. */
 function requireSwitchableUrl(config: Config): void {
   const envFileName = path.basename(config.envFile);
-  if (config.sources.DATABASE_URL !== envFileName) {
+  if (config.sources.DATABASE_URL === 'the environment') {
     throw new ConfigError(
       'DATABASE_URL',
       config.sources.DATABASE_URL,
-      `is set there, which overrides ${envFileName}`,
-      `dbops switches DATABASE_URL by editing ${envFileName}; remove the override so the switch takes effect.`,
+      `is set there, which overrides ${envFileName} and ${envFileName}.local`,
+      `dbops switches DATABASE_URL by writing ${envFileName}.local; unset it in the environment so the switch takes effect.`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** Sets (string) or removes (undefined) keys; null leaves a key alone. */
@@ -28,13 +28,15 @@ export function applyEnvUpdates(text: string, updates: EnvUpdates): string {
 }
 
 /**
- * Rewrites an env file atomically: the new text goes to a temporary file beside it, is flushed to
+ * Rewrites (or creates) an env file atomically: the new text goes to a temporary file beside it, is flushed to
  * disk, and replaces the old file by rename, so a crash leaves either the old or the new file.
  */
 export function updateEnvFile(file: string, updates: EnvUpdates): void {
-  const next = applyEnvUpdates(readFileSync(file, 'utf8'), updates);
+  // A file that does not exist yet (a first .local file) is created readable by its owner only.
+  const exists = existsSync(file);
+  const next = applyEnvUpdates(exists ? readFileSync(file, 'utf8') : '', updates);
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(temporary, 'w', statSync(file).mode & 0o777);
+  const fd = openSync(temporary, 'w', exists ? statSync(file).mode & 0o777 : 0o600);
   try {
     writeSync(fd, next);
     fsyncSync(fd);

@@ -1,6 +1,5 @@
 import type { Config } from '../config/config.ts';
-import { previousDatabaseUrlKey } from '../config/config-keys.ts';
-import { updateEnvFile } from '../config/env-file-edit.ts';
+import { localEnvFile, switchDatabaseUrl, type UrlSwitch } from '../config/database-url-switch.ts';
 import { ContainerStateError } from '../errors/container-state-error.ts';
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
@@ -86,7 +85,7 @@ export const migrationSteps = {
   switchUrl: {
     title: 'Point the api at PostgreSQL',
     hint: (config, error) =>
-      error instanceof SourceChangedError ? 'find what writes to the SQLite file besides the api and stop it.' : `check that ${config.envFile} is writable.`,
+      error instanceof SourceChangedError ? 'find what writes to the SQLite file besides the api and stop it.' : `check that ${localEnvFile(config)} can be written.`,
   },
   restartApi: {
     title: 'Restart the api and wait until it is healthy',
@@ -120,7 +119,7 @@ export class MigrationRun {
   private apiDowntimeMs: number | undefined;
   private safetyArchive: string | undefined;
   private moved: MoveResult | undefined;
-  private switched = false;
+  private switched: UrlSwitch | undefined;
   private health: ApiHealth | undefined;
   private guard: SourceWatch | undefined;
   private sourceWriters: string | undefined;
@@ -211,14 +210,13 @@ export class MigrationRun {
     return this.step('verifyExisting', async () => this.keepMoved(await this.deps.mover.verify(this.config.sqlitePath, this.requirePostgres())));
   }
 
-  /** DATABASE_URL in the env file becomes PostgreSQL's; the SQLite URL is kept for rollback. */
+  /** DATABASE_URL becomes PostgreSQL's, in the git-ignored .env.<environment>.local; the SQLite URL is kept for rollback. */
   switchUrl(): Promise<{ databaseUrl: string; envFile: string }> {
     return this.step('switchUrl', async () => {
       const databaseUrl = appPostgresUrl(this.config);
       this.assertSourceUnchanged();
-      updateEnvFile(this.config.envFile, { DATABASE_URL: databaseUrl, [previousDatabaseUrlKey]: this.config.databaseUrl });
-      this.switched = true;
-      return { databaseUrl, envFile: this.config.envFile };
+      this.switched = switchDatabaseUrl(this.config, databaseUrl);
+      return { databaseUrl, envFile: this.switched.file };
     });
   }
 
@@ -264,10 +262,10 @@ export class MigrationRun {
     this.closeGuard();
     if (this.alreadyMigrated) return 'Nothing was changed.';
     const { config } = this;
-    const switched = this.switched;
-    if (switched) {
-      updateEnvFile(config.envFile, { DATABASE_URL: config.databaseUrl, [previousDatabaseUrlKey]: undefined });
-      this.switched = false;
+    const switched = this.switched !== undefined;
+    if (this.switched) {
+      this.switched.undo();
+      this.switched = undefined;
     }
     if (!this.apiWasRunning && !switched) return 'SQLite was not modified and the api was not touched.';
     await this.deps.stack.restartApi(config.databaseUrl);

@@ -1,6 +1,5 @@
 import type { Config } from '../config/config.ts';
-import { previousDatabaseUrlKey } from '../config/config-keys.ts';
-import { updateEnvFile } from '../config/env-file-edit.ts';
+import { switchBack, type UrlSwitch } from '../config/database-url-switch.ts';
 import { DbopsError } from '../errors/dbops-error.ts';
 import { ExitCode } from '../errors/exit-codes.ts';
 import type { ApiHealth } from '../stack/api-health.ts';
@@ -42,7 +41,7 @@ export class RollbackRun {
   readonly warnings: readonly string[] = [];
   private source: SourceSummary | undefined;
   private postgresCheck: string | undefined;
-  private switched = false;
+  private switched: UrlSwitch | undefined;
   private apiRestarted = false;
   private health: ApiHealth | undefined;
 
@@ -88,9 +87,8 @@ export class RollbackRun {
   }
 
   async switchUrl(): Promise<{ databaseUrl: string; envFile: string }> {
-    updateEnvFile(this.config.envFile, { DATABASE_URL: this.options.previousUrl, [previousDatabaseUrlKey]: undefined });
-    this.switched = true;
-    return { databaseUrl: this.options.previousUrl, envFile: this.config.envFile };
+    this.switched = switchBack(this.config, this.options.previousUrl);
+    return { databaseUrl: this.options.previousUrl, envFile: this.switched.file };
   }
 
   async restartApi(onLine?: OnLine): Promise<{ baseUrl: string }> {
@@ -122,8 +120,8 @@ export class RollbackRun {
   async recover(): Promise<string> {
     if (!this.switched) return 'Nothing was changed: the api still uses PostgreSQL.';
     const { config } = this;
-    updateEnvFile(config.envFile, { DATABASE_URL: config.databaseUrl, [previousDatabaseUrlKey]: this.options.previousUrl });
-    this.switched = false;
+    this.switched.undo();
+    this.switched = undefined;
     if (!this.apiRestarted) return `DATABASE_URL is ${config.databaseUrl} again; the api was not restarted.`;
     await this.deps.stack.restartApi(config.databaseUrl);
     const { health } = await this.deps.stack.waitForApi();

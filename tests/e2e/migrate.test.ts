@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors/exit-codes.ts';
 import { dockerForTests } from '../support/docker-for-tests.ts';
-import { e2eStack } from '../support/e2e-stack.ts';
+import { e2eStack, testEnvFiles } from '../support/e2e-stack.ts';
 import { repoRoot } from '../support/run-cli.ts';
 
 const docker = await dockerForTests();
@@ -14,7 +14,6 @@ const health = async (apiUrl: string) => (await fetch(`${apiUrl}/health`)).json(
 describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', () => {
   if (!docker.ready) return;
   let stack: Awaited<ReturnType<typeof e2eStack>>;
-  const envFile = () => readFileSync(path.join(stack.projectDir, '.env.development'), 'utf8');
 
   beforeAll(async () => {
     stack = await e2eStack(docker.images);
@@ -48,7 +47,7 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toMatch(/Step "Initialise: database, role and password" failed: .*password authentication failed/);
     expect(result.stderr).not.toContain('not-the-password');
-    expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
+    expect(stack.databaseUrl()).toBe('sqlite:///./data/api_sessions.db');
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
   });
 
@@ -75,7 +74,7 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
       expect(result.stderr).toMatch(new RegExp(`${signal} received: finishing the current step`));
       expect(result.stderr).toMatch(new RegExp(`Interrupted by ${signal} before the step`));
       expect(result.stderr).toMatch(/the api serves 240 sessions from sqlite/);
-      expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
+      expect(stack.databaseUrl()).toBe('sqlite:///./data/api_sessions.db');
       expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
     },
   );
@@ -86,9 +85,11 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Migrated development: 2 tables, 1440 rows copied and verified/);
     expect(result.stdout).toMatch(/api: backend postgresql, 240 sessions; unavailable for [\d.]+ s/);
-    expect(envFile()).toMatch(/^DATABASE_URL=postgresql:\/\/lawfirm@postgres:5432\/lawfirm$/m);
-    expect(envFile()).toMatch(/^DBOPS_PREVIOUS_DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
-    expect(envFile()).not.toContain('lawfirm_dev_only@');
+    // The committed env file stays as it was: the switch is this machine's state, in the git-ignored .local file.
+    expect(stack.envFiles().committed).toBe(testEnvFiles['.env.development']);
+    expect(stack.envFiles().local).toMatch(/^DATABASE_URL=postgresql:\/\/lawfirm@postgres:5432\/lawfirm$/m);
+    expect(stack.envFiles().local).toMatch(/^DBOPS_PREVIOUS_DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
+    expect(stack.envFiles().local).not.toContain('lawfirm_dev_only');
     expect(await health(stack.apiUrl)).toEqual({ status: 'ok', backend: 'postgresql', sessions: 240 });
     const report = JSON.parse(readFileSync(result.stdout.match(/report: (.*\.json)/)![1]!, 'utf8')) as { outcome: string; tables: unknown[] };
     expect(report).toMatchObject({ outcome: 'succeeded' });
@@ -96,11 +97,11 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
   });
 
   it('a second migrate verifies and changes nothing', async () => {
-    const before = envFile();
+    const before = stack.envFiles();
     const result = await stack.cli('migrate', '--env', 'development');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Already migrated: 2 tables, 1440 rows equal to SQLite; nothing changed/);
-    expect(envFile()).toBe(before);
+    expect(stack.envFiles()).toEqual(before);
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'postgresql', sessions: 240 });
   });
 
@@ -109,8 +110,9 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/Rolled back development: the api serves 240 sessions from SQLite/);
-    expect(envFile()).toMatch(/^DATABASE_URL=sqlite:\/\/\/\.\/data\/api_sessions\.db$/m);
-    expect(envFile()).not.toMatch(/DBOPS_PREVIOUS_DATABASE_URL/);
+    expect(stack.databaseUrl()).toBe('sqlite:///./data/api_sessions.db');
+    expect(stack.envFiles().local).not.toMatch(/DATABASE_URL/);
+    expect(stack.envFiles().committed).toBe(testEnvFiles['.env.development']);
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
   });
 
@@ -128,7 +130,7 @@ describe.skipIf(!docker.ready)('migrate and rollback on a real Docker engine', (
       /Step "Wait for pg_isready inside the postgres container" failed: The postgres service was not ready after \d+ s \(container exited\)/,
     );
     expect(result.stderr).toMatch(/Troubleshooting:/);
-    expect(envFile()).toMatch(/^DATABASE_URL=sqlite:/m);
+    expect(stack.databaseUrl()).toMatch(/^sqlite:/);
     expect(await health(stack.apiUrl)).toMatchObject({ backend: 'sqlite', sessions: 240 });
   });
 });

@@ -25,7 +25,6 @@ describe.skipIf(!docker.ready)('faults during migrate and backup', () => {
   let stack: Awaited<ReturnType<typeof e2eStack>>;
   const sessions = 30_000;
   const messages = sessions * 6;
-  const envFile = () => readFileSync(path.join(stack.projectDir, '.env.development'), 'utf8');
   const health = async () => (await (await fetch(`${stack.apiUrl}/health`)).json()) as Health;
   const locks = () =>
     existsSync(path.join(stack.projectDir, 'runs')) ? readdirSync(path.join(stack.projectDir, 'runs')).filter((f) => f.endsWith('.lock')) : [];
@@ -62,7 +61,7 @@ describe.skipIf(!docker.ready)('faults during migrate and backup', () => {
     throw new Error('no COPY started within 120 s');
   };
   const servingSqlite = async () => {
-    expect(envFile()).toMatch(/^DATABASE_URL=sqlite:/m);
+    expect(stack.databaseUrl()).toMatch(/^sqlite:/);
     expect(await health()).toMatchObject({ backend: 'sqlite', sessions });
     expect(sqliteCounts()).toEqual({ sessions, messages });
     expect(locks()).toEqual([]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DockerodeRuntime } from '../../src/docker/dockerode-runtime.ts';
 import { freePort } from './free-port.ts';
@@ -73,8 +73,20 @@ export async function e2eStack(images: { postgres: string; node: string }) {
   /** The same with its progress, which goes to stderr. */
   const cliWithProgress = (overrides: Readonly<Record<string, string>>, ...args: string[]) =>
     runCli(['--project-dir', projectDir, ...args], { ...env, ...overrides });
+  const envFiles = (environment = 'development') => {
+    const read = (name: string) => (existsSync(path.join(projectDir, name)) ? readFileSync(path.join(projectDir, name), 'utf8') : '');
+    return { committed: read(`.env.${environment}`), local: read(`.env.${environment}.local`) };
+  };
   return {
     project,
+    /** The env file as committed and the git-ignored .local file beside it, as text ('' when absent). */
+    envFiles,
+    /** DATABASE_URL as dbops and the api get it: the .local file's value over the committed file's. */
+    databaseUrl: (environment = 'development') => {
+      const { committed, local } = envFiles(environment);
+      const pick = (text: string) => /^DATABASE_URL=(.*)$/m.exec(text)?.[1];
+      return pick(local) ?? pick(committed);
+    },
     env,
     dir,
     projectDir,

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../src/config/config.ts';
 import type { ContainerSummary } from '../../src/docker/container-runtime.ts';
@@ -38,9 +38,11 @@ export function fakeConfig(
   } as Config;
 }
 
-/** DATABASE_URL as the env file holds it now. */
+/** DATABASE_URL as the api would get it now: the .local file's value over the env file's, as loadConfig layers them. */
 export function envFileUrl(config: Config): string | undefined {
-  return /^DATABASE_URL=(.*)$/m.exec(readFileSync(config.envFile, 'utf8'))?.[1];
+  const local = `${config.envFile}.local`;
+  const fromLocal = existsSync(local) ? /^DATABASE_URL=(.*)$/m.exec(readFileSync(local, 'utf8'))?.[1] : undefined;
+  return fromLocal ?? /^DATABASE_URL=(.*)$/m.exec(readFileSync(config.envFile, 'utf8'))?.[1];
 }
 
 type Method = 'start' | 'stop' | 'restartApi' | 'waitForPostgres' | 'waitForApi' | 'hostTarget';

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runTasks } from '../../../src/cli/run-tasks.ts';
@@ -129,7 +129,10 @@ describe('MigrationRun', () => {
   it('copies, switches DATABASE_URL (keeping the SQLite one), restarts the api on PostgreSQL and checks it', async () => {
     await migrate();
     expect(envFileUrl(config)).toBe(postgresUrl);
-    expect(readFileSync(config.envFile, 'utf8')).toBe(`# kept as written\nDATABASE_URL=${postgresUrl}\nDBOPS_PREVIOUS_DATABASE_URL=${sqliteUrl}\n`);
+    // The committed env file is never written: the switch is this machine's state, in the git-ignored .local file.
+    expect(readFileSync(config.envFile, 'utf8')).toBe(`# kept as written\nDATABASE_URL=${sqliteUrl}\n`);
+    expect(readFileSync(`${config.envFile}.local`, 'utf8')).toBe(`DATABASE_URL=${postgresUrl}\nDBOPS_PREVIOUS_DATABASE_URL=${sqliteUrl}\n`);
+    expect(statSync(`${config.envFile}.local`).mode & 0o777).toBe(0o600);
     expect(stack.health()).toEqual({ status: 'ok', backend: 'postgresql', sessions: 240 });
     expect(stack.calls).toEqual(['start postgres', 'stop api', 'restart api on postgresql']);
     expect(mover.calls).toEqual(['copy (fail)']);
@@ -185,6 +188,8 @@ describe('MigrationRun', () => {
     expect(await run.recover()).toBe(recovery);
     expect(envFileUrl(config)).toBe(sqliteUrl);
     expect(readFileSync(config.envFile, 'utf8')).not.toMatch(/DBOPS_PREVIOUS_DATABASE_URL/);
+    const local = `${config.envFile}.local`;
+    expect(existsSync(local) ? readFileSync(local, 'utf8') : '').not.toMatch(/DATABASE_URL/);
     expect(stack.running.api).toBe(true);
     expect(stack.health().backend).toBe('sqlite');
   });
