@@ -74,7 +74,8 @@ export async function checkArchiveFile(file: string, database: string, options: 
   if (!header.ok) throw unusable(`it is not a pg_dump custom-format archive: ${header.problem}`);
   if (header.header.database !== database && !options.allowOtherDatabase) {
     throw unusable(
-      `it is an archive of database "${header.header.database ?? '(unnamed)'}", not of "${database}". Pass --allow-other-database to restore it into ${database} anyway`,
+      `it is an archive of database "${header.header.database ?? '(unnamed)'}", not of "${database}". ` +
+        `Pass --allow-other-database to restore it into ${database} anyway`,
     );
   }
   const manifestRead = await readManifest(file);
@@ -83,7 +84,8 @@ export async function checkArchiveFile(file: string, database: string, options: 
   const sha256 = await sha256File(file);
   if (manifest && (manifest.sha256 !== sha256 || manifest.sizeBytes !== info.size)) {
     throw unusable(
-      `its SHA-256 ${sha256} (${info.size} bytes) does not match its manifest's ${manifest.sha256} (${manifest.sizeBytes} bytes): the file was changed or damaged after the backup`,
+      `its SHA-256 ${sha256} (${info.size} bytes) does not match its manifest's ${manifest.sha256} (${manifest.sizeBytes} bytes): ` +
+        `the file was changed or damaged after the backup`,
     );
   }
   if (manifest && manifest.database !== header.header.database)
@@ -106,7 +108,10 @@ export class RestoreRun {
   private fresh: string | undefined;
   private retired: string | undefined;
   private swapped = false;
-  /** Whether the database existed when the api was stopped (a restore may be what replaces a lost one); set by stopApi, step 3, which every later step follows. */
+  /**
+   * Whether the database existed when the api was stopped (a restore may be what replaces a lost one);
+   * set by stopApi, step 3, which every later step follows.
+   */
   private hadDatabase = true;
   private committed = false;
   readonly warnings: string[] = [];
@@ -130,7 +135,8 @@ export class RestoreRun {
     const newest = newestReadableArchive(server.major);
     if (newest !== undefined && header.versionNumber > newest) {
       throw unusable(
-        `its format ${header.version} (pg_dump ${header.pgDumpVersion ?? '?'}) is newer than PostgreSQL ${server.text} can read; restore it into a server at least as new as the one it came from`,
+        `its format ${header.version} (pg_dump ${header.pgDumpVersion ?? '?'}) is newer than PostgreSQL ${server.text} can read; ` +
+          `restore it into a server at least as new as the one it came from`,
       );
     }
     const read = await readArchiveInFull(this.deps.pg, this.options.file, header, (bytes, tables) =>

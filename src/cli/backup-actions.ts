@@ -1,11 +1,9 @@
 import path from 'node:path';
 import { takeBackup } from '../backup/backup-run.ts';
-import { acquireBackupLock } from '../backup/backup-lock.ts';
 import { formatBytes } from '../common/format-bytes.ts';
 import { BackupStore } from '../backup/backup-store.ts';
 import { checkArchiveFile, RestoreRun } from '../backup/restore-run.ts';
 import { newBackupRun } from '../backup/safety-backup.ts';
-import { acquireStackLock } from '../common/run-lock.ts';
 import type { Config } from '../config/config.ts';
 import { stackApiControl } from '../stack/api-control.ts';
 import { totalRows } from '../stack/table-row-counts.ts';
@@ -55,7 +53,8 @@ export async function runBackup(cli: CliContext, config: Config, options: Backup
       cli.out(`manifest: ${outcome.manifestPath}`);
       cli.out(
         `size ${formatBytes(outcome.manifest.sizeBytes)}, sha256 ${outcome.manifest.sha256}, ${outcome.manifest.tables.length} tables, ` +
-          `${totalRows(outcome.manifest.tables)} rows; dump ${(outcome.dumpMs / 1000).toFixed(1)} s, verification (${outcome.manifest.verification.method}) ${(outcome.verifyMs / 1000).toFixed(1)} s`,
+          `${totalRows(outcome.manifest.tables)} rows; dump ${(outcome.dumpMs / 1000).toFixed(1)} s, ` +
+          `verification (${outcome.manifest.verification.method}) ${(outcome.verifyMs / 1000).toFixed(1)} s`,
       );
       for (const removed of ctx.retention?.remove ?? []) cli.out(`deleted by retention: ${removed}`);
       return {
@@ -121,7 +120,8 @@ export async function listBackups(cli: CliContext, config: Config): Promise<void
     for (const backup of backups) {
       const manifest = backup.manifest;
       const detail = manifest
-        ? `verified (${manifest.verification.method}), ${manifest.tables.length} tables, ${totalRows(manifest.tables)} rows${manifest.keep || backup.keepMarker ? ', keep' : ''}${manifest.reason === 'pre-restore' ? ', safety backup before a restore' : ''}`
+        ? `verified (${manifest.verification.method}), ${manifest.tables.length} tables, ${totalRows(manifest.tables)} rows` +
+          `${manifest.keep || backup.keepMarker ? ', keep' : ''}${manifest.reason === 'pre-restore' ? ', safety backup before a restore' : ''}`
         : `no usable manifest${backup.manifestProblem ? ` (${backup.manifestProblem})` : ''}: not verified, never deleted by retention`;
       cli.out(`${backup.file}\t${formatBytes(backup.sizeBytes)}\t${detail}`);
     }

@@ -45,7 +45,8 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
           cli.out(
             outcome.alreadyMigrated
               ? `Already migrated: ${outcome.tables.length} tables, ${rows} rows equal to SQLite; nothing changed.`
-              : `Migrated ${config.environment}: ${outcome.tables.length} tables, ${rows} rows copied and verified in ${(outcome.durationMs / 1000).toFixed(1)} s.`,
+              : `Migrated ${config.environment}: ${outcome.tables.length} tables, ${rows} rows copied and verified in ` +
+                  `${(outcome.durationMs / 1000).toFixed(1)} s.`,
           );
           if (outcome.sourceWriters) cli.out(`sqlite: other ${outcome.sourceWriters}`);
           if (outcome.api) {
@@ -69,7 +70,8 @@ export function registerMigrateCommands(program: Command, cli: CliContext): void
       const previous = config.previousDatabaseUrl;
       if (!isPostgresUrl(config.databaseUrl) || previous === undefined || isPostgresUrl(previous)) {
         throw new DbopsError(
-          `Nothing to roll back to: DATABASE_URL in ${config.sources.DATABASE_URL} is ${isPostgresUrl(config.databaseUrl) ? 'PostgreSQL but no SQLite URL was kept by dbops migrate' : 'already the SQLite one'}. ` +
+          `Nothing to roll back to: DATABASE_URL in ${config.sources.DATABASE_URL} is ` +
+            `${isPostgresUrl(config.databaseUrl) ? 'PostgreSQL but no SQLite URL was kept by dbops migrate' : 'already the SQLite one'}. ` +
             'Rollback only undoes a migration made by dbops migrate.',
           { exitCode: ExitCode.refused },
         );

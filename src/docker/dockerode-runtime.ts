@@ -181,7 +181,8 @@ export class DockerodeRuntime implements ContainerRuntime {
       engineCallMs,
       () =>
         new DockerUnavailableError(
-          `The Docker engine at ${describeEndpoint(this.docker)} did not answer within ${engineCallMs / 1000} s (${what}). Check that it responds (\`docker info\`), then run again.`,
+          `The Docker engine at ${describeEndpoint(this.docker)} did not answer within ${engineCallMs / 1000} s (${what}). ` +
+            `Check that it responds (\`docker info\`), then run again.`,
         ),
     );
   }
@@ -221,7 +222,8 @@ export class DockerodeRuntime implements ContainerRuntime {
       if (timeoutMs !== undefined && Date.now() - started > timeoutMs) {
         return end(
           new DbopsError(
-            `${what} in ${container.name} did not finish within ${Math.round(timeoutMs / 1000)} s although the container runs. Read \`docker logs ${container.name}\`.`,
+            `${what} in ${container.name} did not finish within ${Math.round(timeoutMs / 1000)} s although the container runs. ` +
+              `Read \`docker logs ${container.name}\`.`,
             {
               exitCode: ExitCode.docker,
             },

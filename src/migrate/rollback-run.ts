@@ -104,7 +104,8 @@ export class RollbackRun {
     const expected = this.source?.sessions;
     if (health?.backend !== 'sqlite' || (expected !== undefined && health.sessions !== expected)) {
       throw new DbopsError(
-        `After rollback the api reports backend ${health?.backend ?? 'unknown'} with ${health?.sessions ?? '?'} sessions; expected sqlite with ${expected ?? 'any number of'}. ` +
+        `After rollback the api reports backend ${health?.backend ?? 'unknown'} with ${health?.sessions ?? '?'} sessions; ` +
+          `expected sqlite with ${expected ?? 'any number of'}. ` +
           `Check DATABASE_URL in ${this.config.envFile} and \`docker logs\` of the api.`,
         { exitCode: ExitCode.verification },
       );

@@ -165,7 +165,8 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')
 SELECT format('ALTER %s SET %s TO %s',
     CASE WHEN s.setrole = 0 THEN format('DATABASE %I', :'to') ELSE format('ROLE %I IN DATABASE %I', pg_get_userbyid(s.setrole), :'to') END,
     CASE WHEN name ~ '^[A-Za-z_][A-Za-z0-9_.$]*$' THEN name ELSE quote_ident(name) END,
-    CASE WHEN lower(name) IN ('search_path', 'temp_tablespaces', 'session_preload_libraries', 'local_preload_libraries', 'shared_preload_libraries', 'unix_socket_directories')
+    CASE WHEN lower(name) IN ('search_path', 'temp_tablespaces', 'session_preload_libraries', ` +
+        `'local_preload_libraries', 'shared_preload_libraries', 'unix_socket_directories')
       THEN value ELSE quote_literal(value) END)
 FROM pg_db_role_setting s
 JOIN pg_database d ON d.oid = s.setdatabase

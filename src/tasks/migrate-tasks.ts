@@ -12,7 +12,8 @@ export function migrateTasks(run: MigrationRun): ListrTask<object>[] {
       title: migrationSteps.checkSource.title,
       task: async (_ctx, task) => {
         const source = await run.checkSource();
-        task.title = `SQLite ${config.sqlitePath}: ${source.tables} tables${source.sessions === undefined ? '' : `, ${source.sessions} sessions`}, quick_check ok`;
+        task.title =
+          `SQLite ${config.sqlitePath}: ${source.tables} tables` + `${source.sessions === undefined ? '' : `, ${source.sessions} sessions`}, quick_check ok`;
       },
     },
     {
@@ -33,7 +34,9 @@ export function migrateTasks(run: MigrationRun): ListrTask<object>[] {
       title: migrationSteps.initialise.title,
       task: async (_ctx, task) => {
         const target = await run.initialise();
-        task.title = `Connected as ${config.postgres.user} to ${config.postgres.database} (PostgreSQL ${target.serverVersion}, ${target.tables} tables already there)`;
+        task.title =
+          `Connected as ${config.postgres.user} to ${config.postgres.database} (PostgreSQL ${target.serverVersion}, ` +
+          `${target.tables} tables already there)`;
       },
     },
     {

@@ -84,7 +84,9 @@ export function restoreApplyTasks(run: RestoreRun): ListrTask<RestoreContext>[] 
       task: async (ctx, task) => {
         const finished = await run.finish();
         ctx.keptOld = finished.kept;
-        task.title = `${finished.analyzed ? 'ANALYZE done' : 'ANALYZE failed (see warnings)'}${finished.kept ? `; previous database kept as ${finished.kept}` : ctx.retired ? '; replaced database dropped' : ''}`;
+        task.title =
+          `${finished.analyzed ? 'ANALYZE done' : 'ANALYZE failed (see warnings)'}` +
+          `${finished.kept ? `; previous database kept as ${finished.kept}` : ctx.retired ? '; replaced database dropped' : ''}`;
       },
     },
   ];

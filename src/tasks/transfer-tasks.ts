@@ -1,7 +1,6 @@
 import type { ListrTask } from 'listr2';
 import { transferPipeline, verifyPipeline, type TransferPipeline } from '../transfer/transfer-phases.ts';
 import { resolveTransferOptions, type TransferOptions } from '../transfer/transfer-options.ts';
-import { seconds } from '../common/seconds.ts';
 import { TransferSession, type TransferDeps } from '../transfer/transfer-session.ts';
 
 export interface TransferContext {

@@ -132,7 +132,9 @@ export function readColumnStats(
   const ranged = columns.map((column, i) => kinds[i] === 'integer' && !column.rowidAlias);
   const ranges = ranged.some(Boolean)
     ? (db.get(
-        `SELECT ${columns.flatMap((c, i) => (ranged[i] ? [`min(${quoteIdentifier(c.name)}) AS lo${i}`, `max(${quoteIdentifier(c.name)}) AS hi${i}`] : [])).join(', ')} FROM ${quoteIdentifier(table)}`,
+        'SELECT ' +
+          columns.flatMap((c, i) => (ranged[i] ? [`min(${quoteIdentifier(c.name)}) AS lo${i}`, `max(${quoteIdentifier(c.name)}) AS hi${i}`] : [])).join(', ') +
+          ` FROM ${quoteIdentifier(table)}`,
       ) ?? {})
     : {};
   const stats: (ColumnStats | undefined)[] = columns.map((column, i) => {

@@ -83,10 +83,12 @@ export function* encodeTable(input: EncodeTableInput): Generator<CopyBatch> {
   if (native) {
     const names = native.values.map((_, i) => `"dbops ${i}"`);
     batchSql = (where) =>
-      `SELECT dbops_copy_rows('${native.spec}', ${names.join(', ')}), count(*) FROM (SELECT ${native.values.map((v, i) => `${v} AS ${names[i]}`).join(', ')} FROM ${from} ${where} ORDER BY ${keys})`;
+      `SELECT dbops_copy_rows('${native.spec}', ${names.join(', ')}), count(*) ` +
+      `FROM (SELECT ${native.values.map((v, i) => `${v} AS ${names[i]}`).join(', ')} FROM ${from} ${where} ORDER BY ${keys})`;
   } else if (line) {
     batchSql = (where) =>
-      `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${line.sql}, char(${rowMarker})) AS line FROM ${from} ${where} ORDER BY ${keys})`;
+      `SELECT CAST(group_concat(line, '') AS BLOB), count(*) FROM (SELECT coalesce(${line.sql}, char(${rowMarker})) AS line ` +
+      `FROM ${from} ${where} ORDER BY ${keys})`;
   }
   if (input.assumed && !batchSql) throw new NotAsDeclaredError(table.name);
   if (!batchSql) {

@@ -25,8 +25,10 @@ export async function createTables(state: TransferState): Promise<void> {
   const clashes = ours.filter((name) => existing.has(name));
   if (clashes.length > 0 && ifExists === 'fail') {
     throw new DbopsError(
-      `The PostgreSQL schema "${schema}" at ${state.report.target} already has ${clashes.length} of the relations this transfer creates: ${clashes.slice(0, 10).join(', ')}${clashes.length > 10 ? ', ...' : ''}. ` +
-        'Nothing was changed. Use --if-exists truncate to replace them with the SQLite data, --if-exists resume to finish an interrupted transfer, or --schema to load elsewhere.',
+      `The PostgreSQL schema "${schema}" at ${state.report.target} already has ${clashes.length} of the relations this transfer creates: ` +
+        `${clashes.slice(0, 10).join(', ')}${clashes.length > 10 ? ', ...' : ''}. ` +
+        'Nothing was changed. ' +
+        'Use --if-exists truncate to replace them with the SQLite data, --if-exists resume to finish an interrupted transfer, or --schema to load elsewhere.',
       { exitCode: ExitCode.refused },
     );
   }

@@ -85,7 +85,9 @@ export function columnCopySql(type: TargetType, q: string, options: CopySqlOptio
     }
     case 'bytea':
       return sql(
-        `CASE typeof(${q}) WHEN 'blob' THEN '\\\\x' || lower(hex(${q})) WHEN 'text' THEN '\\\\x' || lower(hex(${q})) WHEN 'integer' THEN '\\\\x' || lower(hex(CAST(${q} AS TEXT))) WHEN 'null' THEN ${nullText} END`,
+        `CASE typeof(${q}) WHEN 'blob' THEN '\\\\x' || lower(hex(${q})) ` +
+          `WHEN 'text' THEN '\\\\x' || lower(hex(${q})) ` +
+          `WHEN 'integer' THEN '\\\\x' || lower(hex(CAST(${q} AS TEXT))) WHEN 'null' THEN ${nullText} END`,
       );
     case 'double': {
       // %.15g is exact and shortest whenever it reads back as the same double: any double whose
@@ -98,7 +100,7 @@ export function columnCopySql(type: TargetType, q: string, options: CopySqlOptio
       return sql(`CASE typeof(${q}) WHEN 'real' THEN ${real} WHEN 'integer' THEN ${integer} WHEN 'null' THEN ${nullText} END`);
     }
     case 'timestamp':
-    case 'timestamptz':
+    case 'timestamptz': {
       // The common stored form, 'YYYY-MM-DD HH:MM:SS', is its own PostgreSQL text. SQLite's
       // datetime() gives back exactly that text only for a date and time in that form (it rolls
       // 02-30 over, refuses minute 60, converts offsets), and never for a number or a blob. It
@@ -109,6 +111,7 @@ export function columnCopySql(type: TargetType, q: string, options: CopySqlOptio
         `CASE ${ifNull}WHEN datetime(${q}) = ${q} AND ${valid} THEN ${q} ` +
           `WHEN substr(${q}, 11, 1) = 'T' AND datetime(${q}) = substr(${q}, 1, 10) || ' ' || substr(${q}, 12) AND ${valid} THEN datetime(${q}) END`,
       );
+    }
     case 'date':
       return sql(`CASE ${ifNull}WHEN date(${q}) = ${q} AND ${q} >= '0001' THEN ${q} END`);
     case 'jsonb': {

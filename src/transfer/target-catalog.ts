@@ -12,7 +12,8 @@ export async function schemaRelations(connection: PostgresConnection, schema: st
 /** Indexes and views (relations), and constraints, already in the target schema. */
 export async function existingNames(connection: PostgresConnection, schema: string): Promise<{ relations: Set<string>; constraints: Set<string> }> {
   const result = await connection.query<{ name: string; constraint: boolean }>(
-    `SELECT c.relname AS name, false AS constraint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('i', 'v')
+    `SELECT c.relname AS name, false AS constraint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ` +
+      `AND c.relkind IN ('i', 'v')
      UNION SELECT conname, true FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = $1`,
     [schema],
   );

@@ -45,9 +45,8 @@ export interface SchemaStep {
   readonly targetName: string;
   readonly sql: string;
   /**
-   * Primary keys and unique constraints: the index build, run before `sql` (which then only
-   * attaches it with USING INDEX). It takes a SHARE lock, so it runs beside reads and other index
-   * builds of the same table, where ADD PRIMARY KEY would lock the table for the whole build.
+   * Primary keys and unique constraints: the index build, run before `sql` (which then only attaches it with USING INDEX). It takes a SHARE lock,
+   * so it runs beside reads and other index builds of the same table, where ADD PRIMARY KEY would lock the table for the whole build.
    */
   readonly index?: string;
   /** Foreign keys only: what is needed to count orphan rows. */
@@ -90,9 +89,8 @@ export function selectTables(schema: SqliteSchema, only: readonly string[] | und
   const resolve = (name: string): SqliteTable => {
     const table = known.get(name.toLowerCase());
     if (!table) {
-      throw new InputError(
-        `The SQLite database has no table "${name}" (given in --tables or --exclude-tables). Its tables are: ${schema.tables.map((t) => t.name).join(', ') || 'none'}.`,
-      );
+      const names = schema.tables.map((t) => t.name).join(', ') || 'none';
+      throw new InputError(`The SQLite database has no table "${name}" (given in --tables or --exclude-tables). Its tables are: ${names}.`);
     }
     return table;
   };
@@ -114,6 +112,7 @@ export function planTransfer(
   collation: TextCollation,
 ): TransferPlan {
   const untranslatable: UntranslatableItem[] = [];
+  const compared = collation === 'binary' ? 'byte for byte (COLLATE "C")' : "by the database's collation";
   const tableNames = mapNames([...tables.map((t) => t.name), ...schema.views.map((v) => v.name)], mode, 'the tables and views of the SQLite database');
   const relations = new RelationNames([...tableNames.values()]);
   const planned: PlannedTable[] = tables.map((table) => {
@@ -146,7 +145,7 @@ export function planTransfer(
         untranslatable.push({
           kind: 'collation',
           object: `${table.name}.${column.name}`,
-          reason: `COLLATE ${column.collation} is not translated: PostgreSQL compares this column ${collation === 'binary' ? 'byte for byte (COLLATE "C")' : "by the database's collation"}`,
+          reason: `COLLATE ${column.collation} is not translated: PostgreSQL compares this column ${compared}`,
         });
       if (column.generated)
         untranslatable.push({
@@ -167,7 +166,6 @@ export function planTransfer(
       sequence: alias ? { column: alias.target, lastValue: maxId > highWater ? maxId : highWater } : null,
     };
   });
-
   const byName = new Map(planned.map((t) => [t.source.name, t]));
   const constraints: SchemaStep[] = [];
   const foreignKeys: SchemaStep[] = [];
@@ -207,12 +205,13 @@ export function planTransfer(
         continue;
       }
       const name = relations.claim(targetName(index.name, mode));
+      const where = translated.where ? ` WHERE ${translated.where}` : '';
       constraints.push({
         kind: 'index',
         table: table.source.name,
         name: index.name,
         targetName: name,
-        sql: `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(name)} ON ${qualified} (${translated.columns})${translated.where ? ` WHERE ${translated.where}` : ''}`,
+        sql: `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(name)} ON ${qualified} (${translated.columns})${where}`,
       });
     }
     for (const check of table.source.checks) {
@@ -235,10 +234,11 @@ export function planTransfer(
       const label = `(${fk.columns.join(', ')}) REFERENCES ${fk.parentTable}`;
       const parent = [...byName.values()].find((t) => t.source.name.toLowerCase() === fk.parentTable.toLowerCase());
       if (!parent) {
+        const inSqlite = schema.tables.some((t) => t.name.toLowerCase() === fk.parentTable.toLowerCase());
         untranslatable.push({
           kind: 'foreign key',
           object: `${table.source.name} ${label}`,
-          reason: `table "${fk.parentTable}" is ${schema.tables.some((t) => t.name.toLowerCase() === fk.parentTable.toLowerCase()) ? 'not part of this transfer' : 'not in the SQLite database'}`,
+          reason: `table "${fk.parentTable}" is ${inSqlite ? 'not part of this transfer' : 'not in the SQLite database'}`,
         });
         continue;
       }
@@ -263,7 +263,8 @@ export function planTransfer(
         targetName: name,
         sql:
           `ALTER TABLE ${qualified} ADD CONSTRAINT ${quoteIdentifier(name)} FOREIGN KEY (${childColumns.map(quoteIdentifier).join(', ')}) ` +
-          `REFERENCES ${qualifiedName(pgSchema, parent.target)} (${parentTargets.map(quoteIdentifier).join(', ')})${action('DELETE', fk.onDelete)}${action('UPDATE', fk.onUpdate)}`,
+          `REFERENCES ${qualifiedName(pgSchema, parent.target)} (${parentTargets.map(quoteIdentifier).join(', ')})` +
+          `${action('DELETE', fk.onDelete)}${action('UPDATE', fk.onUpdate)}`,
         foreignKey: { child: qualified, columns: childColumns, parent: qualifiedName(pgSchema, parent.target), parentColumns: parentTargets },
       });
     }
@@ -339,9 +340,8 @@ function frozenPlan(plan: TransferPlan): TransferPlan {
 }
 
 /**
- * `CREATE TABLE` for a planned table: columns, types, NOT NULL, defaults, identity; keys come after
- * the load. Text columns compare as SQLite's BINARY does, byte for byte (COLLATE "C"), unless the
- * database's own collation was asked for.
+ * `CREATE TABLE` for a planned table: columns, types, NOT NULL, defaults, identity; keys come after the load. Text columns compare as SQLite's
+ * BINARY does, byte for byte (COLLATE "C"), unless the database's own collation was asked for.
  */
 export function createTableSql(schema: string, table: PlannedTable, collation: TextCollation): string {
   const columns = table.columns.map((c) => {

@@ -79,12 +79,14 @@ export function formatSummary(report: TransferReport): string[] {
   for (const t of report.tables) {
     const verified = t.verified === undefined ? '-' : t.verified.ok ? 'equal (count + digest)' : `DIFFERS: ${t.verified.detail ?? ''}`;
     lines.push(
-      `${t.table.padEnd(width)}  ${String(t.rows).padStart(10)}  ${(t.rowsPerSecond ? String(Math.round(t.rowsPerSecond)) : '-').padStart(9)}  ${t.status.padEnd(16)}  ${verified}`,
+      `${t.table.padEnd(width)}  ${String(t.rows).padStart(10)}  ` +
+        `${(t.rowsPerSecond ? String(Math.round(t.rowsPerSecond)) : '-').padStart(9)}  ${t.status.padEnd(16)}  ${verified}`,
     );
   }
   const total = report.tables.reduce((sum, t) => sum + t.rows, 0);
   lines.push(
-    `${report.tables.length} table(s), ${total} row(s) in ${(report.durationMs / 1000).toFixed(1)} s (${report.phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)} s`).join(', ')})`,
+    `${report.tables.length} table(s), ${total} row(s) in ${(report.durationMs / 1000).toFixed(1)} s ` +
+      `(${report.phases.map((p) => `${p.name} ${(p.durationMs / 1000).toFixed(1)} s`).join(', ')})`,
   );
   if (report.widenedColumns.length > 0) {
     lines.push('Columns loaded with a wider type than declared, so every value is kept:');

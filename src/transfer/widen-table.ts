@@ -84,8 +84,11 @@ export async function widenForValue(state: TransferState, connection: PostgresCo
       rowid: error.row,
       problem: `${describeProblem(error.problem)}.`,
       fix: invalidText
-        ? 'The table was not loaded. Run again with --invalid-text bytea to load the column as bytea, or --invalid-text replace to replace the bad bytes (each changed row is listed in the report).'
-        : 'The table was not loaded: the existing PostgreSQL column cannot hold this value. Use --if-exists truncate so dbops creates the table with a type that can.',
+        ? 'The table was not loaded. ' +
+          'Run again with --invalid-text bytea to load the column as bytea, ' +
+          'or --invalid-text replace to replace the bad bytes (each changed row is listed in the report).'
+        : 'The table was not loaded: the existing PostgreSQL column cannot hold this value. ' +
+          'Use --if-exists truncate so dbops creates the table with a type that can.',
     });
     return false;
   }

@@ -30,7 +30,8 @@ describe.skipIf(!docker.ready)('writers on the SQLite file during migrate', () =
         `
         import Database from 'better-sqlite3';
         const db = new Database(process.argv[1], { timeout: 50 });
-        const insert = db.prepare("INSERT INTO messages (session_id, role, content, timestamp) SELECT id, 'user', 'written during the migration', datetime('now') FROM sessions LIMIT 1");
+        const insert = db.prepare("INSERT INTO messages (session_id, role, content, timestamp) SELECT id, 'user', ` +
+          `'written during the migration', datetime('now') FROM sessions LIMIT 1");
         let stop = false;
         process.on('SIGTERM', () => (stop = true));
         while (!stop) {

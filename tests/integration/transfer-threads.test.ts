@@ -10,15 +10,18 @@ import { columnsOf, freshDatabase, localServerAndDir, query, transfer, verify } 
 /** A larger table (the one a worker thread encodes) beside small ones, with the kinds of values the encoders treat differently. */
 function threadsSource(file: string): void {
   const db = openSqlite(file);
-  db.exec(`
+  db.exec(
+    `
     CREATE TABLE big (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, price REAL, doc JSON, at DATETIME, body TEXT, raw BLOB);
     WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 30000)
-      INSERT INTO big SELECT i, i * 3, i / 7.0, json_object('i', i, 'tag', '태그 ' || i), datetime(1700000000 + i, 'unixepoch'), '본문 ' || i || char(9) || 'tab', randomblob(8) FROM seq;
+      INSERT INTO big SELECT i, i * 3, i / 7.0, json_object('i', i, 'tag', '태그 ' || i), ` +
+      `datetime(1700000000 + i, 'unixepoch'), '본문 ' || i || char(9) || 'tab', randomblob(8) FROM seq;
     CREATE TABLE small (k TEXT PRIMARY KEY, v INTEGER);
     INSERT INTO small VALUES ('a', 1), ('b', NULL), ('c', 3);
     CREATE TABLE mixed (id INTEGER PRIMARY KEY, m);
     INSERT INTO mixed VALUES (1, 1), (2, 'two'), (3, 3.5), (4, X'00');
-  `);
+  `,
+  );
   db.close();
 }
 

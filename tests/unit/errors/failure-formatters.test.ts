@@ -77,7 +77,10 @@ describe('formatVerificationFailure: the verdict, the differences, what to do', 
         ],
         fix: 'Run `dbops transfer --if-exists truncate` to copy the database again.',
       },
-      'Verification failed: 2 table(s) in PostgreSQL differ from the SQLite source:\n  pairs: first differing row: a="x", b=2\n  users: SQLite has 10 rows, PostgreSQL 9\nRun `dbops transfer --if-exists truncate` to copy the database again.',
+      'Verification failed: 2 table(s) in PostgreSQL differ from the SQLite source:\n' +
+        '  pairs: first differing row: a="x", b=2\n' +
+        '  users: SQLite has 10 rows, PostgreSQL 9\n' +
+        'Run `dbops transfer --if-exists truncate` to copy the database again.',
     ],
     [
       'differences without a table, as lines',

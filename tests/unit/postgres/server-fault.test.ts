@@ -35,7 +35,8 @@ describe('serverFaultOf', () => {
     expect(wrapped).toBeInstanceOf(PostgresServerError);
     expect((wrapped as PostgresServerError).exitCode).toBe(ExitCode.serverLost);
     expect((wrapped as Error).message).toBe(
-      "PostgreSQL at app@127.0.0.1:5432/appdb failed under this step: disk full (No space left on device). Free space on PostgreSQL's data volume (or grow it), then run again.",
+      'PostgreSQL at app@127.0.0.1:5432/appdb failed under this step: disk full (No space left on device). ' +
+        "Free space on PostgreSQL's data volume (or grow it), then run again.",
     );
     expect(asServerFault(wrapped, 'elsewhere')).toBe(wrapped);
   });
