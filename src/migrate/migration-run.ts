@@ -85,7 +85,9 @@ export const migrationSteps = {
   switchUrl: {
     title: 'Point the api at PostgreSQL',
     hint: (config, error) =>
-      error instanceof SourceChangedError ? 'find what writes to the SQLite file besides the api and stop it.' : `check that ${localEnvFile(config)} can be written.`,
+      error instanceof SourceChangedError
+        ? 'find what writes to the SQLite file besides the api and stop it.'
+        : `check that ${localEnvFile(config)} can be written.`,
   },
   restartApi: {
     title: 'Restart the api and wait until it is healthy',

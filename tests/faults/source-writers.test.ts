@@ -1,6 +1,4 @@
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors/exit-codes.ts';
 import { openSqlite } from '../../src/sqlite/sqlite-database.ts';

@@ -11,8 +11,7 @@ const postgresUrl = 'postgresql://lawfirm@postgres:5432/lawfirm';
 describe('the DATABASE_URL switch lives in the git-ignored .local file', () => {
   let dir: ReturnType<typeof tempDir>;
   let envFile: string;
-  const config = (databaseUrl: string, source: string) =>
-    ({ envFile, databaseUrl, sources: { DATABASE_URL: source } }) as unknown as Config;
+  const config = (databaseUrl: string, source: string) => ({ envFile, databaseUrl, sources: { DATABASE_URL: source } }) as unknown as Config;
   const read = (file: string) => readFileSync(file, 'utf8');
 
   beforeEach(() => {
