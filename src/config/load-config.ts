@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'dotenv';
 import { ConfigError } from '../errors/config-error.ts';
@@ -44,10 +44,10 @@ export function loadConfig({ environment, rootDir, env }: LoadConfigOptions): Co
     }
     previousDatabaseUrl = values[previousDatabaseUrlKey] ?? previousDatabaseUrl;
   };
-  layer(parse(readFileSync(envFile)), envFileName);
+  layer(parse(readEnvFile(envFile, envFileName, rootDir)), envFileName);
   const localFileName = `${envFileName}.local`;
   const localFile = path.join(rootDir, localFileName);
-  if (existsSync(localFile)) layer(parse(readFileSync(localFile)), localFileName);
+  if (existsSync(localFile)) layer(parse(readEnvFile(localFile, localFileName, rootDir)), localFileName);
   layer(env, 'the environment');
 
   const value = <K extends ConfigKey>(key: K) => {
@@ -100,6 +100,14 @@ export function loadConfig({ environment, rootDir, env }: LoadConfigOptions): Co
     images: { postgres: value('POSTGRES_IMAGE'), node: value('NODE_IMAGE') },
     sources,
   });
+}
+
+/** Reads an env file that must be a regular file: reading a FIFO would block for ever. */
+function readEnvFile(file: string, name: string, rootDir: string): Buffer {
+  if (!statSync(file).isFile()) {
+    throw new ConfigError(name, rootDir, 'is not a regular file', `Replace ${name} with a regular file of KEY=value lines.`);
+  }
+  return readFileSync(file);
 }
 
 function shownValue(key: ConfigKey, value: string): string {

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.ts';
@@ -133,5 +134,31 @@ describe('loadConfig', () => {
     const error = failure(() => load('development', { DATABASE_URL: 'postgresql://lawfirm:pw@postgres:5432/lawfirm' }));
     expect(error.message).toMatch(/contains a password/);
     expect(load('development', { DATABASE_URL: 'postgresql://lawfirm@postgres:5432/lawfirm' }).databaseUrl).toBe('postgresql://lawfirm@postgres:5432/lawfirm');
+  });
+});
+
+describe('loadConfig on env files that are not regular files', () => {
+  let dir: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    dir = tempDir();
+    writeFileSync(path.join(dir.path, '.env.development'), envText(base));
+  });
+  afterEach(() => dir.remove());
+
+  it.each([
+    ['a named pipe as .env.development.local (reading it would block for ever)', () => execFileSync('mkfifo', [path.join(dir.path, '.env.development.local')])],
+    ['a directory as .env.development.local', () => mkdirSync(path.join(dir.path, '.env.development.local'))],
+  ])('refuses %s at once, naming the file', (_name, arrange) => {
+    arrange();
+    const started = Date.now();
+    let thrown: unknown;
+    try {
+      loadConfig({ environment: 'development', rootDir: dir.path, env: {} });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).message).toMatch(/\.env\.development\.local is not a regular file\. Replace \.env\.development\.local with a regular file/);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
