@@ -6,7 +6,7 @@
  * databases (the order turns each round); prints the median wall time with the fastest and
  * slowest, rows/s, peak memory, and the ratios taken within each round.
  *
- *   npx tsx scripts/bench-transfer.ts [--sessions 100000] [--runs 3] [--keep-db PATH] [--dbops-args='--no-encoder-thread']
+ *   npx tsx scripts/bench-transfer.ts [--sessions 100000] [--runs 3] [--keep-db PATH] [--dbops-args='--encoder-thread']
  *
  * --dbops-args adds options to dbops transfer, e.g. to measure what a worker thread gains.
  */

@@ -57,10 +57,7 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
       .option('--exclude-tables <names>', 'all tables but these (comma-separated)', list)
       .option('--report <file>', 'write the full report as JSON')
       .option('--parallel <n>', 'PostgreSQL connections for loading and index builds', positive, 2)
-      .option(
-        '--no-reader-thread',
-        'run PRAGMA quick_check and the statistics scans on the main thread, before planning, instead of in a worker thread beside it',
-      );
+      .option('--reader-thread', 'run PRAGMA quick_check and the statistics scans in a worker thread beside the planning (measured slower on 2 cores)', false);
 
   common(program.command('transfer').description('copy a SQLite database into PostgreSQL: schema, rows, keys, indexes, foreign keys, views; then verify'))
     .addOption(
@@ -74,7 +71,7 @@ export function registerTransferCommands(program: Command, cli: CliContext, conn
         .default('binary'),
     )
     .option('--no-verify', 'skip the row count and digest comparison (not recommended)')
-    .option('--no-encoder-thread', 'encode every table on the main thread instead of the largest in a worker thread beside the others')
+    .option('--encoder-thread', 'encode the largest table in a worker thread beside the others (measured slower on 2 cores)', false)
     .action(async (options: TransferCommandOptions) => {
       const { transferTasks } = await import('../tasks/transfer-tasks.ts');
       const ctx = await run(cli, transferTasks(toTransferOptions(cli, options), { connect }));

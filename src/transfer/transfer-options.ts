@@ -34,11 +34,12 @@ export interface TransferOptions {
   /** Connections used for loading and index builds. Default 2. */
   readonly parallel?: number;
   /**
-   * Encode the largest table's rows in a worker thread, beside the other tables' loads (default
-   * true; only for a rollback-journal file, see encode-in-worker.ts). false: every table here.
+   * Encode the largest table's rows in a worker thread, beside the other tables' loads (only for a
+   * rollback-journal file, see encode-in-worker.ts). Default false: on 2 cores the thread cost
+   * more than it saved (README, Status), so every table is encoded here unless asked.
    */
   readonly encoderThread?: boolean;
-  /** Run PRAGMA quick_check and the statistics scans in a worker thread, beside the planning (default true). false: here, first. */
+  /** Run PRAGMA quick_check and the statistics scans in a worker thread, beside the planning. Default false (as encoderThread): here, first. */
   readonly readerThread?: boolean;
   readonly onProgress?: (progress: TransferProgress) => void;
 }
@@ -62,8 +63,8 @@ export function resolveTransferOptions(options: TransferOptions): ResolvedTransf
     excludeTables: options.excludeTables ?? [],
     verify: options.verify ?? true,
     parallel: Math.max(1, options.parallel ?? 2),
-    encoderThread: options.encoderThread ?? true,
-    readerThread: options.readerThread ?? true,
+    encoderThread: options.encoderThread ?? false,
+    readerThread: options.readerThread ?? false,
     onProgress: options.onProgress ?? (() => undefined),
   });
 }

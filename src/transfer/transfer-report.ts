@@ -17,7 +17,7 @@ export interface TableReport {
    * kind and the load found that true; 'stored values' when a scan of the values decided.
    */
   typesFrom?: 'declared types' | 'stored values';
-  /** transfer: which thread turned the rows into COPY text (see encode-in-worker.ts and --no-encoder-thread). */
+  /** transfer: which thread turned the rows into COPY text (see encode-in-worker.ts and --encoder-thread). */
   encodedIn?: 'worker thread' | 'main thread';
   /** Digest of what was sent (transfer) or of the SQLite table (verify). */
   sourceDigest?: string;
@@ -55,7 +55,7 @@ export interface TransferReport {
   readonly target: string;
   readonly schema: string;
   readonly startedAt: string;
-  /** A worker thread was started for PRAGMA quick_check and the statistics scans (see --no-reader-thread). */
+  /** A worker thread was started for PRAGMA quick_check and the statistics scans (see --reader-thread). */
   readonly readerThread: boolean;
   durationMs: number;
   readonly phases: { name: string; durationMs: number }[];

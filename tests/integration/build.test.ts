@@ -81,7 +81,9 @@ describe('the built CLI (npm run build into dist/)', () => {
     const url = new URL(await freshDatabase(local.server, 'built_cli'));
     const password = decodeURIComponent(url.password);
     url.password = '';
-    const transfer = await probed(['transfer', '--sqlite', sqlite, '--postgres', url.toString()], { PGPASSWORD: password });
+    const transfer = await probed(['transfer', '--sqlite', sqlite, '--postgres', url.toString(), '--encoder-thread', '--reader-thread'], {
+      PGPASSWORD: password,
+    });
     expect(transfer.exitCode).toBe(0);
     expect(transfer.stdout).toMatch(/messages\s+1200 .*equal \(count \+ digest\)/);
     expect(transfer.started.length).toBeGreaterThan(0);

@@ -48,7 +48,7 @@ describe('tables planned from their declared types', () => {
 
   it('keep the declared types when every value fits, and get the scanned plan when one does not', async () => {
     const url = await freshDatabase(local.server, 'declared');
-    const report = await transfer({ sqlitePath: file, postgres: { url } });
+    const report = await transfer({ sqlitePath: file, postgres: { url }, encoderThread: true, readerThread: true });
     expect(report.failures).toEqual([]);
     expect(report.verification?.ok).toBe(true);
     const typesFrom = Object.fromEntries(report.tables.map((t) => [t.table, t.typesFrom]));

@@ -37,11 +37,11 @@ describe('the worker threads can be turned off, and the tables come out the same
     threadsSource(file);
   });
 
-  it('--no-encoder-thread and --no-reader-thread: every table encoded on the main thread, byte for byte as with the threads', async () => {
+  it('by default every table is encoded on the main thread, byte for byte as with the threads (--encoder-thread, --reader-thread)', async () => {
     const withThreads = await freshDatabase(local.server, 'with_threads');
     const without = await freshDatabase(local.server, 'without_threads');
-    const on = await transfer({ sqlitePath: file, postgres: { url: withThreads } });
-    const off = await transfer({ sqlitePath: file, postgres: { url: without }, encoderThread: false, readerThread: false });
+    const on = await transfer({ sqlitePath: file, postgres: { url: withThreads }, encoderThread: true, readerThread: true });
+    const off = await transfer({ sqlitePath: file, postgres: { url: without } });
     for (const report of [on, off]) {
       expect(report.failures).toEqual([]);
       expect(report.verification?.ok).toBe(true);
@@ -57,7 +57,7 @@ describe('the worker threads can be turned off, and the tables come out the same
     const sample = 'SELECT id, n, price, doc::text, at, body, raw FROM big WHERE id IN (1, 7, 29999) ORDER BY id';
     expect(await query(without, sample)).toEqual(await query(withThreads, sample));
     // Each database holds what the other's source holds: verify either against the file.
-    const checked = await verify({ sqlitePath: file, postgres: { url: without }, readerThread: false });
+    const checked = await verify({ sqlitePath: file, postgres: { url: without } });
     expect(checked.ok).toBe(true);
     expect(checked.readerThread).toBe(false);
     expect(checked.phases.map((p) => p.name)).toEqual(verifyPipeline.phases.map((p) => p.name));
@@ -66,7 +66,7 @@ describe('the worker threads can be turned off, and the tables come out the same
   it('the CLI takes the switches, and its report says where each table was encoded', async () => {
     const url = await freshDatabase(local.server, 'cli_threads');
     const reportFile = path.join(local.dir, 'cli-report.json');
-    const cli = await runCliOn(url, ['--quiet', 'transfer', '--sqlite', file, '--no-encoder-thread', '--no-reader-thread', '--report', reportFile]);
+    const cli = await runCliOn(url, ['--quiet', 'transfer', '--sqlite', file, '--report', reportFile]);
     expect(cli.stderr).toBe('');
     expect(cli.exitCode).toBe(0);
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as TransferReport;
@@ -76,5 +76,12 @@ describe('the worker threads can be turned off, and the tables come out the same
       ['small', 'main thread'],
       ['mixed', 'main thread'],
     ]);
+    const threadedUrl = await freshDatabase(local.server, 'cli_threads_on');
+    const threadedFile = path.join(local.dir, 'cli-report-threads.json');
+    const threaded = await runCliOn(threadedUrl, ['--quiet', 'transfer', '--sqlite', file, '--encoder-thread', '--reader-thread', '--report', threadedFile]);
+    expect(threaded.exitCode, threaded.stderr).toBe(0);
+    const threadedReport = JSON.parse(readFileSync(threadedFile, 'utf8')) as TransferReport;
+    expect(threadedReport.readerThread).toBe(true);
+    expect(threadedReport.tables.find((t) => t.table === 'big')?.encodedIn).toBe('worker thread');
   }, 90_000);
 });
