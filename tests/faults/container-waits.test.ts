@@ -24,7 +24,7 @@ describe.skipIf(!docker.ready)('an exec whose container stops answering', () => 
   };
 
   afterAll(async () => {
-    for (const id of started) await execa('docker', ['rm', '-f', id], { reject: false });
+    for (const id of started) await execa('docker', ['rm', '-f', '-v', id], { reject: false });
   });
 
   it('paused under a running exec: fails within seconds, naming `docker unpause`', async () => {
@@ -42,7 +42,7 @@ describe.skipIf(!docker.ready)('an exec whose container stops answering', () => 
     const id = await container();
     const began = Date.now();
     const running = docker.runtime.exec(id, ['sleep', '60']);
-    setTimeout(() => void execa('docker', ['rm', '-f', id]), 500);
+    setTimeout(() => void execa('docker', ['rm', '-f', '-v', id]), 500);
     const outcome = await running.then(
       (result) => result.exitCode,
       (error: unknown) => (error as Error).message,
