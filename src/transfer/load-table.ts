@@ -108,16 +108,13 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
     // Keep the rejection handled until it is awaited below.
     done.catch(() => undefined);
     let reported = 0;
+    // What to encode, the same on this thread and in the worker.
+    const encoding = { table, columns, order, utf8: input.utf8, replaceInvalid: input.replaceInvalid, assumed: input.assumed };
     const here = () =>
       takingTurns(
         encodeTable({
           db: input.db,
-          table,
-          columns,
-          order,
-          utf8: input.utf8,
-          replaceInvalid: input.replaceInvalid,
-          assumed: input.assumed,
+          ...encoding,
           ...(input.extension ? { extension: input.extension } : {}),
           onReplace: (i, p, row) => replace(i, p, describeKey(order, row)),
           onProblem: (problem, row) => stop(problem.columnIndex, problem.problem, describeKey(order, row)),
@@ -129,16 +126,7 @@ export async function loadTable(input: LoadTableInput): Promise<LoadTableResult>
       ? inWorkerOrHere(
           where,
           encodeTableInWorker(
-            {
-              path: input.workerPath,
-              table,
-              columns,
-              order,
-              utf8: input.utf8,
-              replaceInvalid: input.replaceInvalid,
-              assumed: input.assumed,
-              extension: input.extension,
-            },
+            { path: input.workerPath, ...encoding, extension: input.extension },
             { onReplace: replace, onProblem: stop, ...(input.counts ? { counts: input.counts } : {}) },
             input.encoderThread,
           ),
