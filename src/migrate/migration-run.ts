@@ -184,7 +184,7 @@ export class MigrationRun {
       this.apiWasRunning = await this.deps.stack.isRunning('api');
       if (this.apiWasRunning) await this.deps.stack.stop(['api'], onLine);
       this.apiStoppedAt = this.now();
-      this.guard = (this.deps.openSourceGuard ?? ((file, named) => SourceGuard.open(file, named)))(this.config.sqlitePath, this.sqliteNamed);
+      this.guard = this.openGuard();
       this.sourceWriters =
         this.guard.writers === 'held off'
           ? `writers were held off (rollback journal: their commits wait, then fail, until the switch is checked)`
@@ -305,12 +305,16 @@ export class MigrationRun {
 
   private sqliteRowCounts(): ReadonlyMap<string, number> {
     if (this.guard) return this.guard.countRows();
-    const guard = (this.deps.openSourceGuard ?? ((file, named) => SourceGuard.open(file, named)))(this.config.sqlitePath, this.sqliteNamed);
+    const guard = this.openGuard();
     try {
       return guard.countRows();
     } finally {
       guard.close();
     }
+  }
+
+  private openGuard(): SourceWatch {
+    return (this.deps.openSourceGuard ?? ((file, named) => SourceGuard.open(file, named)))(this.config.sqlitePath, this.sqliteNamed);
   }
 
   private closeGuard(): void {
